@@ -78,7 +78,7 @@ def count_by(Model, field_name, ids):
     cursor = Transaction().connection.cursor()
     counts = dict.fromkeys(ids, 0)
     for sub_ids in grouped_slice(ids):
-        cursor.execute(*table.select(column, Count(Literal('*')),
+        cursor.execute(*table.select(column, Count(table.id),
                 where=column.in_(list(sub_ids))
                 & (table.active == Literal(True)),
                 group_by=[column]))
@@ -274,7 +274,7 @@ class Location(ModelSQL, ModelView):
                 table.create_date.as_('create_date'),
                 table.write_uid.as_('write_uid'),
                 table.write_date.as_('write_date'),
-                Literal(kind).as_('kind'),
+                Cast(Literal(kind), 'VARCHAR').as_('kind'),
                 name.as_('name'),
                 code.as_('code'),
                 project_id.as_('project'),
