@@ -289,8 +289,8 @@ class Resource(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def check_areas(cls, resources, field_names=None):
-        if field_names and not (
-                field_names & {'building_area', 'inner_area'}):
+        if field_names and not (field_names & {
+                    'building_area', 'inner_area', 'rent_amount'}):
             return
         for resource in resources:
             for fname in ['building_area', 'inner_area', 'rent_amount']:
