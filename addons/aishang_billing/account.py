@@ -1,0 +1,108 @@
+# This file is part of Aishang Property. See the LICENSE file at the top level
+# of this repository for full copyright notices and license terms.
+from collections import defaultdict
+from decimal import Decimal
+
+from sql.aggregate import Sum
+
+from trytond.i18n import gettext
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from .exceptions import BillingConfigurationError
+from .sqltools import invalidate
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'account.move'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['property.bill.run', 'property.bill']
+
+
+class BillPostingMixin:
+    "Posting of issued bills to accounting, mixed into property.bill"
+    __slots__ = ()
+
+    @classmethod
+    def post_bills(cls, bills, origin=None):
+        "Post bills in one move per company and project"
+        groups = defaultdict(list)
+        for bill in bills:
+            if not bill.move:
+                groups[(bill.company, bill.project)].append(bill.id)
+        moves = [cls.post_group(company, project, bill_ids, origin)
+            for (company, project), bill_ids in groups.items()]
+        invalidate(bills)
+        return [m for m in moves if m]
+
+    @classmethod
+    def post_group(cls, company, project, bill_ids, origin=None):
+        """Post the bills of one company and project in one move.
+
+        Lines are summed per fee item in SQL: Dr the receivable control
+        account, Cr the revenue account. Nothing is posted while no bill
+        journal is configured, that is while accounting is not set up.
+        """
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        Move = pool.get('account.move')
+        Period = pool.get('account.period')
+        FeeItem = pool.get('property.fee_item')
+        Date = pool.get('ir.date')
+        journal = Configuration(1).get_multivalue(
+            'bill_journal', company=company.id)
+        if not journal or not bill_ids:
+            return None
+        with Transaction().set_context(company=company.id):
+            date = Date.today()
+        lines = []
+        for fee_item_id, amount in cls._sum_by_fee_item(bill_ids):
+            fee_item = FeeItem(fee_item_id)
+            if not (fee_item.account_receivable and fee_item.account_revenue):
+                raise BillingConfigurationError(gettext(
+                        'aishang_billing.msg_fee_item_accounts',
+                        fee_item=fee_item.rec_name))
+            lines.append({
+                    'account': fee_item.account_receivable.id,
+                    'debit': amount, 'credit': Decimal(0),
+                    'description': fee_item.name,
+                    })
+            lines.append({
+                    'account': fee_item.account_revenue.id,
+                    'debit': Decimal(0), 'credit': amount,
+                    'description': fee_item.name,
+                    })
+        move, = Move.create([{
+                    'company': company.id,
+                    'journal': journal.id,
+                    'period': Period.find(company, date=date),
+                    'date': date,
+                    'origin': str(origin) if origin else None,
+                    'description': project.rec_name,
+                    'lines': [('create', lines)],
+                    }])
+        Move.post([move])
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for sub in grouped_slice(bill_ids):
+            cursor.execute(*table.update([table.move], [move.id],
+                    where=table.id.in_(list(sub))))
+        return move
+
+    @classmethod
+    def _sum_by_fee_item(cls, bill_ids):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        totals = defaultdict(Decimal)
+        for sub in grouped_slice(bill_ids):
+            cursor.execute(*table.select(table.fee_item, Sum(table.amount),
+                    where=table.id.in_(list(sub)),
+                    group_by=[table.fee_item]))
+            for fee_item, amount in cursor:
+                # SQLite sums Numeric columns as floats
+                totals[fee_item] += Decimal(str(amount))
+        return [(f, a.quantize(Decimal('0.01')))
+            for f, a in sorted(totals.items())]
