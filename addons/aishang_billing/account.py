@@ -42,9 +42,27 @@ class BillPostingMixin:
     def post_group(cls, company, project, bill_ids, origin=None):
         """Post the bills of one company and project in one move.
 
-        Lines are summed per fee item in SQL: Dr the receivable control
-        account, Cr the revenue account. Nothing is posted while no bill
-        journal is configured, that is while accounting is not set up.
+        Amounts are summed per fee item in SQL. Return the move, or None
+        while no bill journal is configured, that is while accounting is
+        not set up.
+        """
+        if not bill_ids:
+            return None
+        move = cls.post_amounts(company, project,
+            cls._sum_by_fee_item(bill_ids), origin)
+        if move:
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            for sub in grouped_slice(bill_ids):
+                cursor.execute(*table.update([table.move], [move.id],
+                        where=table.id.in_(list(sub))))
+        return move
+
+    @classmethod
+    def post_amounts(cls, company, project, amounts, origin=None):
+        """Post amounts per fee item: Dr receivable control, Cr revenue.
+
+        A negative amount (a reduced bill) reverses the sides.
         """
         pool = Pool()
         Configuration = pool.get('property.billing.configuration')
@@ -54,25 +72,27 @@ class BillPostingMixin:
         Date = pool.get('ir.date')
         journal = Configuration(1).get_multivalue(
             'bill_journal', company=company.id)
-        if not journal or not bill_ids:
+        amounts = [(f, a) for f, a in amounts if a]
+        if not journal or not amounts:
             return None
         with Transaction().set_context(company=company.id):
             date = Date.today()
         lines = []
-        for fee_item_id, amount in cls._sum_by_fee_item(bill_ids):
+        for fee_item_id, amount in amounts:
             fee_item = FeeItem(fee_item_id)
             if not (fee_item.account_receivable and fee_item.account_revenue):
                 raise BillingConfigurationError(gettext(
                         'aishang_billing.msg_fee_item_accounts',
                         fee_item=fee_item.rec_name))
+            debit, credit = max(amount, 0), max(-amount, 0)
             lines.append({
                     'account': fee_item.account_receivable.id,
-                    'debit': amount, 'credit': Decimal(0),
+                    'debit': debit, 'credit': credit,
                     'description': fee_item.name,
                     })
             lines.append({
                     'account': fee_item.account_revenue.id,
-                    'debit': Decimal(0), 'credit': amount,
+                    'debit': credit, 'credit': debit,
                     'description': fee_item.name,
                     })
         move, = Move.create([{
@@ -85,11 +105,6 @@ class BillPostingMixin:
                     'lines': [('create', lines)],
                     }])
         Move.post([move])
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        for sub in grouped_slice(bill_ids):
-            cursor.execute(*table.update([table.move], [move.id],
-                    where=table.id.in_(list(sub))))
         return move
 
     @classmethod

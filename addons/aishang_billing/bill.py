@@ -373,6 +373,30 @@ class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):
         cls.save([b for b, _ in changed])
 
     @classmethod
+    def change_amount(cls, bill, amount, reason):
+        """Set the amount of an issued bill, logged and posted.
+
+        The review of risky changes (A1) calls this once approved; the
+        difference is posted so that the receivable still equals the open
+        balances.
+        """
+        if bill.state not in {'open', 'partial'}:
+            raise BillValidationError(gettext(
+                    'aishang_billing.msg_bill_change_state',
+                    bill=bill.rec_name))
+        if amount < (bill.paid or ZERO) + (bill.discount or ZERO):
+            raise BillValidationError(gettext(
+                    'aishang_billing.msg_bill_change_below_paid',
+                    bill=bill.rec_name))
+        delta = amount - bill.amount
+        BillChange = Pool().get('property.bill.change')
+        BillChange.log(bill, 'amount', bill.amount, amount, reason)
+        cls.write([bill], {'amount': amount})
+        if bill.move:
+            cls.post_amounts(bill.company, bill.project,
+                [(bill.fee_item.id, delta)], origin=bill)
+
+    @classmethod
     def open_for(cls, domain, order_oldest=True):
         "Open bills matching domain, oldest period first (DOMAIN_RULES 9)"
         return cls.search(

@@ -186,6 +186,32 @@ class AishangBillingBehaviourTestCase(CompanyTestMixin, ModuleTestCase):
                 Bill.delete([bill])
 
     @with_transaction()
+    def test_amount_change_logged_and_posted(self):
+        "A changed amount is logged and the receivable follows it"
+        pool = Pool()
+        Bill = pool.get('property.bill')
+        company = create_company()
+        with set_company(company):
+            today = pool.get('ir.date').today()
+            control, revenue = setup_accounting(company, today)
+            project, homes, owner = self.community(company, today)
+            fee_item = create_fee_item(company, control=control,
+                revenue=revenue)
+            bill, = Bill.create([{'project': project.id,
+                        'resource': homes[0].id, 'fee_item': fee_item.id,
+                        'party': owner.id, 'amount': D('205.85')}])
+            Bill.issue([bill])
+            Bill.change_amount(bill, D('180.00'), "面积复核后更正")
+            self.assertEqual((bill.amount, bill.balance),
+                (D('180.00'), D('180.00')))
+            change, = bill.changes
+            self.assertEqual(
+                (change.field, change.old_value, change.new_value,
+                    change.reason),
+                ('amount', '205.85', '180.00', "面积复核后更正"))
+            self.assertEqual(receivable_balance(control), D('180.00'))
+
+    @with_transaction()
     def test_late_fees_not_compounded(self):
         pool = Pool()
         Bill = pool.get('property.bill')
