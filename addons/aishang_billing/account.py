@@ -6,6 +6,7 @@ from decimal import Decimal
 from sql.aggregate import Sum
 
 from trytond.i18n import gettext
+from trytond.modules.aishang_property.tools import in_max
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -53,7 +54,7 @@ class BillPostingMixin:
         if move:
             table = cls.__table__()
             cursor = Transaction().connection.cursor()
-            for sub in grouped_slice(bill_ids):
+            for sub in grouped_slice(bill_ids, in_max()):
                 cursor.execute(*table.update([table.move], [move.id],
                         where=table.id.in_(list(sub))))
         return move
@@ -112,7 +113,7 @@ class BillPostingMixin:
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         totals = defaultdict(Decimal)
-        for sub in grouped_slice(bill_ids):
+        for sub in grouped_slice(bill_ids, in_max()):
             cursor.execute(*table.select(table.fee_item, Sum(table.amount),
                     where=table.id.in_(list(sub)),
                     group_by=[table.fee_item]))

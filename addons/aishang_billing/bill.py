@@ -10,14 +10,15 @@ from sql.operators import Concat
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.aishang_property.tools import in_max
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from . import money
 from .account import BillPostingMixin
 from .exceptions import BillDeleteError, BillValidationError
-from . import money
 from .sqltools import invalidate
 
 ZERO = Decimal(0)
@@ -254,7 +255,7 @@ class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):
         """
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        for sub in grouped_slice([b.id for b in bills]):
+        for sub in grouped_slice([b.id for b in bills], in_max()):
             cursor.execute(*table.update(
                     [table.balance], [balance_sql(table)],
                     where=table.id.in_(list(sub))))
@@ -264,7 +265,7 @@ class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):
     def set_number(cls, bills):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        for sub in grouped_slice([b.id for b in bills]):
+        for sub in grouped_slice([b.id for b in bills], in_max()):
             cursor.execute(*table.update(
                     [table.number], [bill_number_sql(table)],
                     where=table.id.in_(list(sub)) & (table.number == Null)))

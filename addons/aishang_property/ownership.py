@@ -10,6 +10,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 
 from .exceptions import OwnershipValidationError
+from .tools import in_max
 
 _HUNDRED = Decimal(100)
 
@@ -90,7 +91,8 @@ class Ownership(InForceMixin, ModelSQL, ModelView):
     def check_shares(cls, ownerships):
         "Overlapping ownerships of one resource may not exceed 100 %"
         by_resource = defaultdict(list)
-        for sub in grouped_slice({o.resource.id for o in ownerships}):
+        resource_ids = {o.resource.id for o in ownerships}
+        for sub in grouped_slice(resource_ids, in_max()):
             for ownership in cls.search([('resource', 'in', list(sub))]):
                 by_resource[ownership.resource].append(ownership)
         for resource, all_ in by_resource.items():

@@ -9,6 +9,8 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .tools import in_max
+
 
 class Project(DeactivableMixin, ModelSQL, ModelView):
     "A managed residential community (小区 / 管理项目)"
@@ -77,7 +79,7 @@ def count_by(Model, field_name, ids):
     column = getattr(table, field_name)
     cursor = Transaction().connection.cursor()
     counts = dict.fromkeys(ids, 0)
-    for sub_ids in grouped_slice(ids):
+    for sub_ids in grouped_slice(ids, in_max()):
         cursor.execute(*table.select(column, Count(table.id),
                 where=column.in_(list(sub_ids))
                 & (table.active == Literal(True)),

@@ -12,6 +12,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import ResourceValidationError
 from .project import LOCATION_KINDS, split_location_id
+from .tools import in_max
 
 KINDS = [
     ('residence', "Residence"),
@@ -211,7 +212,8 @@ class Resource(DeactivableMixin, ModelSQL, ModelView):
         if date is None:
             date = Pool().get('ir.date').today()
         result = {r.id: [] for r in resources}
-        for sub in grouped_slice([r.id for r in resources]):
+        resource_ids = [r.id for r in resources]
+        for sub in grouped_slice(resource_ids, in_max()):
             for ownership in Ownership.search([
                         ('resource', 'in', list(sub)),
                         Ownership.in_force_domain(date),
@@ -250,7 +252,8 @@ class Resource(DeactivableMixin, ModelSQL, ModelView):
         Occupant = Pool().get('property.occupant')
         today = Pool().get('ir.date').today()
         counts = dict.fromkeys([r.id for r in resources], 0)
-        for sub in grouped_slice([r.id for r in resources]):
+        resource_ids = [r.id for r in resources]
+        for sub in grouped_slice(resource_ids, in_max()):
             for occupant in Occupant.search([
                         ('resource', 'in', list(sub)),
                         Occupant.in_force_domain(today),
