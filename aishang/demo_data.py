@@ -15,6 +15,8 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from trytond.tools import grouped_slice
 
+from aishang.demo_billing import populate_billing
+
 SEED = 20240601
 BATCH = 250
 CENT = Decimal('0.01')
@@ -158,7 +160,7 @@ def populate(pool):
     Company = pool.get('company.company')
     companies = Company.search([('party.name', '=', COMPANY_NAME)], limit=1)
     if companies:
-        return companies[0]
+        return _populate_billing(pool, companies[0])
     rng = random.Random(SEED)
     company = _create_company(pool)
     projects = _create_projects(pool, company)
@@ -173,6 +175,16 @@ def populate(pool):
     _save(pool, demo)
     _create_verifications(pool, demo, company)
     _create_users(pool, company, projects)
+    return _populate_billing(pool, company)
+
+
+def _populate_billing(pool, company):
+    "Add the billing demo when aishang_billing is activated; return company"
+    try:
+        pool.get('property.fee_item')
+    except KeyError:
+        return company
+    populate_billing(pool, company)
     return company
 
 

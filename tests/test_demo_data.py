@@ -3,6 +3,7 @@
 import time
 import unittest
 from collections import Counter
+from decimal import Decimal
 
 from trytond.modules.aishang_property.identity import is_valid_resident_id
 from trytond.pool import Pool
@@ -117,3 +118,113 @@ class DemoDataTestCase(unittest.TestCase):
                     _check_access=True, company=company.id):
             projects = {r.project.name for r in Resource.search([])}
         self.assertEqual(projects, {'金桂苑'})
+
+
+BILLING_COUNTED = COUNTED + [
+    'property.fee_item', 'property.price_rule', 'property.bill_rule',
+    'property.bill.run', 'property.bill', 'account.move',
+    'account.move.line', 'account.account', 'account.fiscalyear',
+    'account.period', 'account.journal',
+    ]
+
+
+class DemoBillingTestCase(unittest.TestCase):
+    "Test the demo data with aishang_billing activated"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(['aishang_billing'])
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @with_transaction(user=0)
+    def test_populate_billing(self):
+        "Test the demo bills, their accounting and idempotence"
+        pool = Pool()
+        FeeItem = pool.get('property.fee_item')
+        BillRule = pool.get('property.bill_rule')
+        Bill = pool.get('property.bill')
+        Run = pool.get('property.bill.run')
+        Move = pool.get('account.move')
+        Account = pool.get('account.account')
+        Configuration = pool.get('property.billing.configuration')
+        FiscalYear = pool.get('account.fiscalyear')
+        Date = pool.get('ir.date')
+
+        start = time.perf_counter()
+        company = populate(pool)
+        print(f"\npopulate with billing: {time.perf_counter() - start:.2f} s")
+        before = {name: pool.get(name).search_count([])
+            for name in BILLING_COUNTED}
+        print(before)
+
+        fee_items = FeeItem.search([])
+        self.assertEqual(len(fee_items), 9)
+        self.assertEqual({f.code for f in fee_items}, {
+                'WYF', 'DTF', 'LJF', 'SF', 'DF', 'CWF', 'ZJ', 'YJ', 'YSK'})
+        self.assertEqual([f.code for f in fee_items if f.late_fee], ['WYF'])
+        self.assertTrue(all(
+                f.account_receivable and f.account_revenue
+                for f in fee_items))
+
+        runs = Run.search([])
+        self.assertEqual(len(runs), 12)
+        self.assertEqual({r.state for r in runs}, {'done'})
+        self.assertGreater(before['property.bill'], 5000)
+        for project in {r.project for r in BillRule.search([])}:
+            ruled = {r.fee_item for r in BillRule.search([
+                        ('project', '=', project.id)])}
+            self.assertEqual(ruled, {f for f in fee_items
+                    if f.code in {'WYF', 'DTF', 'LJF', 'CWF', 'ZJ'}})
+            for fee_item in ruled:
+                self.assertTrue(Bill.search([
+                            ('project', '=', project.id),
+                            ('fee_item', '=', fee_item.id),
+                            ], limit=1), (project.name, fee_item.code))
+        self.assertEqual(
+            {b.project.name for b in Bill.search([], limit=None)},
+            {'翠湖花园', '金桂苑'})
+
+        with Transaction().set_context(company=company.id):
+            journal = Configuration(1).get_multivalue(
+                'bill_journal', company=company.id)
+            self.assertEqual(journal.type, 'revenue')
+            today = Date.today()
+        self.assertTrue(FiscalYear.search([
+                    ('start_date', '<=', today),
+                    ('end_date', '>=', today),
+                    ('state', '=', 'open'),
+                    ]))
+        moves = Move.search([])
+        self.assertEqual(len(moves), 12)
+        self.assertEqual({m.state for m in moves}, {'posted'})
+        self.assertEqual({m.journal for m in moves}, {journal})
+
+        # The receivable control accounts hold the open bill balances
+        open_bills = Bill.search([('state', 'in', ['open', 'partial'])])
+        controls = {f.account_receivable for f in fee_items}
+        self.assertEqual({a.code for a in controls},
+            {'1122.01', '1122.02', '1122.03', '1122.04', '1221'})
+        total = Decimal(0)
+        for account in controls:
+            balance = Account(account.id).balance
+            expected = sum((b.balance for b in open_bills
+                    if b.fee_item.account_receivable == account),
+                Decimal(0))
+            self.assertEqual(balance, expected, account.code)
+            total += balance
+        self.assertEqual(total, sum(b.balance for b in open_bills))
+        receivable, = Account.search([('code', '=', '1122')])
+        self.assertEqual(
+            receivable.balance, total - Account(
+                next(a for a in controls if a.code == '1221').id).balance)
+        print(f"open bills: {len(open_bills)}, balance: {total}")
+
+        populate(pool)
+        self.assertEqual({name: pool.get(name).search_count([])
+                for name in BILLING_COUNTED}, before)
