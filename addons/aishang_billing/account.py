@@ -40,6 +40,35 @@ class BillPostingMixin:
         return [m for m in moves if m]
 
     @classmethod
+    def lock_posting(cls, company):
+        """Take now the locks that posting a move for company will take.
+
+        Tryton restarts a transaction from its start the first time it
+        asks for a lock (the journal-period table when the period's first
+        move is created, the strict move sequence on each post). Asked
+        for after a bill run planned and wrote its bills, they made the
+        run do everything 3 times.
+        """
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        Period = pool.get('account.period')
+        JournalPeriod = pool.get('account.journal.period')
+        Date = pool.get('ir.date')
+        journal = Configuration(1).get_multivalue(
+            'bill_journal', company=company.id)
+        if not journal:
+            return
+        with Transaction().set_context(company=company.id):
+            date = Date.today()
+        period = Period(Period.find(company, date=date))
+        if not JournalPeriod.search([
+                    ('journal', '=', journal.id),
+                    ('period', '=', period.id),
+                    ], limit=1):
+            JournalPeriod.lock()
+        period.move_sequence_used.lock()
+
+    @classmethod
     def post_group(cls, company, project, bill_ids, origin=None):
         """Post the bills of one company and project in one move.
 

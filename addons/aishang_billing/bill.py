@@ -50,6 +50,11 @@ def bill_number_sql(table):
     return Concat(Literal('ZD'), Cast(table.id + 10000000, 'VARCHAR'))
 
 
+def bill_number(id_):
+    "The number bill_number_sql gives to the bill id_"
+    return f'ZD{id_ + 10000000}'
+
+
 def balance_sql(table):
     return (Coalesce(table.amount, 0) + Coalesce(table.late_fee, 0)
         - Coalesce(table.discount, 0) - Coalesce(table.paid, 0))

@@ -15,7 +15,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .bill import bill_number_sql
+from .bill import bill_number, bill_number_sql
 from .generation import plan_bills
 from .money import period_containing
 
@@ -53,7 +53,8 @@ class BillRun(Workflow, ModelSQL, ModelView):
             ('done', "Done"),
             ], "State", readonly=True, required=True, sort=False)
     state_string = state.translated('state')
-    progress = fields.Integer("Progress (%)", readonly=True)
+    progress = fields.Function(
+        fields.Integer("Progress (%)"), 'get_progress')
     preview = fields.Text("Preview", readonly=True)
     skipped = fields.Text("Skipped", readonly=True)
     bill_count = fields.Integer("Bills Created", readonly=True)
@@ -98,9 +99,21 @@ class BillRun(Workflow, ModelSQL, ModelView):
     def default_date():
         return Pool().get('ir.date').today()
 
-    @staticmethod
-    def default_progress():
-        return 0
+    @classmethod
+    def get_progress(cls, runs, name):
+        "Done runs show 100, running ones what _set_progress wrote last"
+        pool = Pool()
+        Progress = pool.get('property.bill.run.progress')
+        progress = Progress.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {r.id: 100 if r.state == 'done' else 0 for r in runs}
+        running = [r.id for r in runs if r.state != 'done']
+        if running:
+            cursor.execute(*progress.select(
+                    progress.run, progress.percent,
+                    where=progress.run.in_(running)))
+            result.update(cursor)
+        return result
 
     @staticmethod
     def default_origin_cron():
@@ -146,18 +159,18 @@ class BillRun(Workflow, ModelSQL, ModelView):
             # One run at a time per project: the unique key would refuse a
             # concurrent duplicate anyway, this avoids a failed run.
             Project.lock([run.project])
+            # Before the work: a lock asked for later restarts it all
+            Bill.lock_posting(run.company)
             rows, skipped = run._plan()
             run._set_progress(50)
             existing = run._existing_keys(rows)
             rows = [r for r in rows if (
                     r['resource'], r['fee_item'], r['period_start'])
                 not in existing]
-            bill_ids = run._insert(rows)
-            Bill.post_group(run.company, run.project, bill_ids, origin=run)
+            run._insert(rows)
             run.bill_count = len(rows)
             run.total = sum((r['amount'] for r in rows), Decimal(0))
             run.skipped = run._skipped_text(skipped)
-            run.progress = 100
             run.done_at = dt.datetime.now()
         cls.save(runs)
 
@@ -285,7 +298,14 @@ class BillRun(Workflow, ModelSQL, ModelView):
         return {(r, f, _as_date(p)) for r, f, p in cursor}
 
     def _insert(self, rows):
-        """Write rows in bulk: COPY on PostgreSQL, batched INSERT else.
+        """Write rows in bulk, numbered and posted: return their ids.
+
+        The move is posted first from the rows' sums, so that each row is
+        written once with its number and move: on PostgreSQL the ids come
+        from the table's sequence and one COPY writes everything (an
+        UPDATE of the number then of the move rewrote every row and all
+        its index entries twice). Elsewhere, batched INSERT and an UPDATE
+        of the number.
 
         The unique key (resource, fee item, period) still guards against
         a concurrent run: the whole run then fails and can be rerun.
@@ -294,44 +314,72 @@ class BillRun(Workflow, ModelSQL, ModelView):
         table = Bill.__table__()
         transaction = Transaction()
         cursor = transaction.connection.cursor()
+        if not rows:
+            return []
+        totals = defaultdict(Decimal)
+        for r in rows:
+            totals[r['fee_item']] += r['amount']
+        move = Bill.post_amounts(self.company, self.project,
+            sorted(totals.items()), origin=self)
+        move_id = move.id if move else None
         now = dt.datetime.now()
         zero = Decimal(0)
-        records = [(
-                self.company.id, r['project'], r['resource'], r['building'],
+        company, user = self.company.id, transaction.user
+
+        def record(r):
+            return (
+                company, r['project'], r['resource'], r['building'],
                 r['party'], r['fee_item'], r['period_start'],
                 r['period_end'], r['period_start'], r['quantity'],
                 r['unit_price'], r['months'], r['days'], r['period_days'],
                 r['amount'], zero, zero, zero, r['amount'], r['due_date'],
-                'open', 'run', self.id, transaction.user, now)
-            for r in rows]
+                'open', 'run', self.id, user, now)
         if backend.name == 'postgresql':
-            columns = ', '.join(f'"{c}"' for c in BILL_COLUMNS)
+            cursor.execute(
+                'SELECT nextval(pg_get_serial_sequence(%s, %s)) '
+                'FROM generate_series(1, %s)',
+                (Bill._table, 'id', len(rows)))
+            ids = [i for i, in cursor]
+            columns = ', '.join(
+                f'"{c}"' for c in ['id', 'number', 'move'] + BILL_COLUMNS)
             with cursor.copy(
                     f'COPY "{Bill._table}" ({columns}) FROM STDIN') as copy:
-                for i, record in enumerate(records, 1):
-                    copy.write_row(record)
+                for i, (id_, r) in enumerate(zip(ids, rows), 1):
+                    copy.write_row((id_, bill_number(id_), move_id)
+                        + record(r))
                     if i % 20000 == 0:
-                        self._set_progress(50 + 40 * i // len(records))
-        else:
-            columns = [getattr(table, c) for c in BILL_COLUMNS]
-            for sub in grouped_slice(records, 500):
-                cursor.execute(*table.insert(columns, list(sub)))
+                        self._set_progress(50 + 40 * i // len(rows))
+            return ids
+        columns = [getattr(table, c) for c in BILL_COLUMNS + ['move']]
+        for sub in grouped_slice(rows, 500):
+            cursor.execute(*table.insert(
+                    columns, [record(r) + (move_id,) for r in sub]))
         cursor.execute(*table.update(
                 [table.number], [bill_number_sql(table)],
                 where=(table.run == self.id) & (table.number == Null)))
-        cursor.execute(*table.select(table.id,
-                where=(table.run == self.id) & (table.move == Null)))
+        cursor.execute(*table.select(table.id, where=table.run == self.id))
         return [i for i, in cursor]
 
     def _set_progress(self, percent):
-        "Show progress to other sessions while a long run goes on"
+        """Show progress to other sessions while a long run goes on.
+
+        Written in its own table: the run's REPEATABLE READ transaction
+        writes the run's row at its end, which PostgreSQL refuses if
+        another transaction committed a change of that row meanwhile
+        ("could not serialize access due to concurrent update").
+        """
         if backend.name != 'postgresql' or self.id is None:
             return
+        Progress = Pool().get('property.bill.run.progress')
         with Transaction().new_transaction() as transaction:
-            table = self.__table__()
-            transaction.connection.cursor().execute(*table.update(
-                    [table.progress], [percent],
-                    where=table.id == self.id))
+            table = Progress.__table__()
+            cursor = transaction.connection.cursor()
+            cursor.execute(*table.delete(where=table.run == self.id))
+            cursor.execute(*table.insert(
+                    [table.run, table.percent, table.create_uid,
+                        table.create_date],
+                    [[self.id, percent, transaction.user,
+                            dt.datetime.now()]]))
             transaction.commit()
 
     @staticmethod
@@ -366,6 +414,20 @@ class BillRun(Workflow, ModelSQL, ModelView):
             lines.append(gettext('aishang_billing.msg_run_skipped_more',
                     count=len(skipped) - 1000))
         return '\n'.join(lines)
+
+
+class BillRunProgress(ModelSQL):
+    "Bill Run Progress, written outside the run's transaction"
+    __name__ = 'property.bill.run.progress'
+    run = fields.Many2One(
+        'property.bill.run', "Run", required=True, ondelete='CASCADE')
+    percent = fields.Integer("Percent")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.run, Index.Equality())))
 
 
 class BillRunRule(ModelSQL):

@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from .formula import FormulaError
 from .money import (
-    CYCLE_MONTHS, days_between, distribute, period_containing, prorate,
-    quantum, resolve_rule)
+    CYCLE_MONTHS, RuleIndex, days_between, distribute, period_containing,
+    prorate, quantum)
 from .pricing import MissingQuantity, charge
 
 ONE_DAY = dt.timedelta(days=1)
@@ -28,6 +28,11 @@ def payer_segments(window, ownerships):
     start, end = window
     if start > end:
         return []
+    if not ownerships:
+        return [(start, end, None)]
+    if len(ownerships) == 1 and not ownerships[0].get('start') \
+            and not ownerships[0].get('end'):
+        return [(start, end, ownerships[0]['party'])]
     ordered = sorted(ownerships, key=lambda o: (not o.get('primary'),
             o.get('start') or dt.date.min, o.get('id') or 0))
     cuts = {start, end + ONE_DAY}
@@ -98,17 +103,19 @@ def plan_bills(date, resources, bill_rules, price_rules, ownerships,
         item = fee_items[fee_item]
         periods = {r['cycle']: period_containing(date, r['cycle'])
             for r in rules}
-        rules = [r for r in rules if _in_force(r, periods[r['cycle']])]
+        rules = RuleIndex(
+            [r for r in rules if _in_force(r, periods[r['cycle']])])
+        prices = RuleIndex(price_rules.get(fee_item, []))
+        unit = quantum(item['digits'])
         for resource in resources:
-            rule = resolve_rule(rules, resource, None)
+            rule = rules.resolve(resource, None)
             if rule is None:
                 continue
             period = periods[rule['cycle']]
             window = billable_window(period, resource, rule)
             if window is None:
                 continue
-            price = resolve_rule(
-                price_rules.get(fee_item, []), resource, window[0])
+            price = prices.resolve(resource, window[0])
             if price is None:
                 skipped.append((resource['id'], fee_item, 'no_price', None))
                 continue
@@ -135,9 +142,11 @@ def plan_bills(date, resources, bill_rules, price_rules, ownerships,
                 window, ownerships.get(resource['id'], []))
             # A period shared by successive owners is one amount split by
             # days, so the parts add up to it exactly (DOMAIN_RULES 7).
-            amounts = distribute(total,
-                [days_between(s, e) for s, e, _ in segments],
-                quantum(item['digits']))
+            if len(segments) == 1:
+                amounts = [total]
+            else:
+                amounts = distribute(total,
+                    [days_between(s, e) for s, e, _ in segments], unit)
             for (start, end, party), amount in zip(segments, amounts):
                 rows.append({
                         'project': resource['project'],

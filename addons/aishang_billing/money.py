@@ -196,6 +196,37 @@ def resolve_rule(rules, target, date):
     return best
 
 
+class RuleIndex:
+    """rules indexed by the scope fields they set, for resolve_rule.
+
+    resolve_rule compares every rule with each target: O(resources ×
+    rules), 13 million scope_matches for 100,000 homes and 135 prices.
+    Here a target costs one dict look-up per shape of scope in use (a
+    handful). The scope weights are powers of two, so each shape has
+    its own rank: the first shape, most specific first, holding a rule
+    in force gives the same rule as resolve_rule (ties keep list order).
+    """
+
+    def __init__(self, rules):
+        shapes = {}
+        for rule in rules:
+            names = tuple(f for f in SCOPE_FIELDS if rule.get(f))
+            shapes.setdefault(names, {}).setdefault(
+                tuple(rule[f] for f in names), []).append(rule)
+        self._shapes = sorted(shapes.items(),
+            key=lambda s: -specificity(dict.fromkeys(s[0], True)))
+
+    def resolve(self, target, date):
+        "Same result as resolve_rule(rules, target, date)"
+        get = target.get
+        for names, by_values in self._shapes:
+            for rule in by_values.get(tuple(get(f) for f in names), ()):
+                if date is None or in_force(
+                        rule.get('start'), rule.get('end'), date):
+                    return rule
+        return None
+
+
 def find_overlap(rules):
     """Return a pair of rules with the same scope whose dates overlap.
 

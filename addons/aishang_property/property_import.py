@@ -1,29 +1,23 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
-import logging
-import time
-
-from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import tabular
-from .exceptions import ImportFileError
 from .identity import (
     is_valid_phone, is_valid_resident_id, normalize_id_number, normalize_phone)
 from .import_format import (
     HUNDRED, OCCUPANT_SHEET, RESOURCE_SHEET, SHEETS, STATUSES,
     TEMPLATE_FILENAME, write_template)
+from .import_wizard import (
+    ImportResultMixin, ImportStartMixin, Importer, ImportWizardMixin)
 from .resource import compose_code
-from .tabular import Column, Error, SheetSpec, msg
+from .tabular import Error, msg
 
-logger = logging.getLogger(__name__)
-
-MAX_REPORTED_ERRORS = 1000
 # IN clauses of searches
 _SEARCH_BATCH = 1000
 # Tryton's checks of browsed records grow with the square of the list size,
@@ -55,47 +49,30 @@ class _Person:
             }
 
 
-class ResourceImporter:
+class ResourceImporter(Importer):
     """Check a workbook of resources, owners and occupants, then create them
 
     Nothing is written unless every row is valid; errors are tabular.Error
-    tuples that format_errors translates.
+    tuples that import_wizard.format_errors translates.
     """
+    count_names = ('buildings', 'units', 'resources', 'parties',
+        'ownerships', 'occupants')
 
     def __init__(self, company_id, default_project=None):
-        self.company_id = company_id
-        self.default_project = default_project
-        self.errors = []
+        super().__init__(company_id, default_project)
         self.resource_rows = []
         self.occupant_rows = []
-        self.counts = dict.fromkeys([
-                'buildings', 'units', 'resources', 'parties', 'ownerships',
-                'occupants'], 0)
         self._persons = []
         self._by_id_number = {}
         self._by_phone_name = {}
         self._by_name = {}
 
-    def error(self, sheet, row, column, message, /, **params):
-        self.errors.append(Error(
-                sheet.name if isinstance(sheet, SheetSpec) else sheet,
-                row['_row'] if isinstance(row, dict) else row,
-                column.header if isinstance(column, Column) else column,
-                msg(message), params))
-
-    def column(self, spec, name):
-        return next(c for c in spec.columns if c.name == name)
-
     # Reading
 
     def read(self, data, filename):
         "Read the file into rows; return False if it cannot be read"
-        try:
-            sheets = tabular.read_file(
-                data, filename, default_sheet=RESOURCE_SHEET.name)
-        except tabular.TabularError as error:
-            self.errors.append(Error(
-                    None, None, None, error.message, error.params))
+        sheets = self.read_sheets(data, filename, RESOURCE_SHEET.name)
+        if sheets is None:
             return False
         resource_sheet = RESOURCE_SHEET.find(sheets)
         occupant_sheet = OCCUPANT_SHEET.find(sheets)
@@ -135,45 +112,12 @@ class ResourceImporter:
 
     def _check_projects(self):
         "Replace the project codes of the rows by the projects"
-        pool = Pool()
-        Project = pool.get('property.project')
-        codes = {r['project'] for r in self.resource_rows + self.occupant_rows
-            if r['project']}
-        projects = {}
-        # Only the projects the user may see through the record rules
-        with check_access():
-            for sub in grouped_slice(sorted(codes), _SEARCH_BATCH):
-                for project in Project.search([
-                            ('company', '=', self.company_id),
-                            ('code', 'in', list(sub)),
-                            ]):
-                    projects[project.code] = project
-            if self.default_project and not Project.search([
-                        ('company', '=', self.company_id),
-                        ('id', '=', self.default_project.id),
-                        ]):
-                self.errors.append(Error(None, None, None,
-                        msg('msg_import_project_unknown'),
-                        {'code': self.default_project.code}))
-                self.default_project = None
-        for spec, rows in [
-                (RESOURCE_SHEET, self.resource_rows),
-                (OCCUPANT_SHEET, self.occupant_rows)]:
-            column = self.column(spec, 'project')
-            for row in rows:
-                code = row['project']
-                if not code:
-                    if self.default_project:
-                        row['project'] = self.default_project
-                    else:
-                        self.error(spec, row, column,
-                            'msg_import_project_required')
-                elif code in projects:
-                    row['project'] = projects[code]
-                else:
-                    row['project'] = None
-                    self.error(spec, row, column, 'msg_import_project_unknown',
-                        code=code)
+        self.check_projects([
+                (RESOURCE_SHEET, self.resource_rows,
+                    self.column(RESOURCE_SHEET, 'project')),
+                (OCCUPANT_SHEET, self.occupant_rows,
+                    self.column(OCCUPANT_SHEET, 'project')),
+                ])
 
     def _check_resources(self):
         pool = Pool()
@@ -420,7 +364,6 @@ class ResourceImporter:
         Resource = pool.get('property.resource')
         Ownership = pool.get('property.ownership')
         Occupant = pool.get('property.occupant')
-        start = time.monotonic()
 
         to_create = [p for p in self._persons if not p.party]
         # One sequence update per batch instead of one per party
@@ -475,8 +418,6 @@ class ResourceImporter:
         for sub in grouped_slice(occupants, _CREATE_BATCH):
             Occupant.create(list(sub))
         self.counts['occupants'] = len(occupants)
-        logger.info("imported %s in %.1fs", self.counts,
-            time.monotonic() - start)
         return self.counts
 
     def _get_buildings(self, rows):
@@ -559,50 +500,12 @@ class ResourceImporter:
         return values
 
 
-def format_errors(errors, limit=MAX_REPORTED_ERRORS):
-    "Return the translated lines of the report of errors"
-    lines = []
-    for error in errors[:limit]:
-        message = gettext(error.message, **error.params)
-        if error.sheet and error.row and error.column:
-            line = gettext('aishang_property.msg_import_error_cell',
-                sheet=error.sheet, row=error.row, column=error.column,
-                message=message)
-        elif error.sheet and error.row:
-            line = gettext('aishang_property.msg_import_error_row',
-                sheet=error.sheet, row=error.row, message=message)
-        elif error.sheet:
-            line = gettext('aishang_property.msg_import_error_sheet',
-                sheet=error.sheet, message=message)
-        else:
-            line = message
-        lines.append(line)
-    if len(errors) > limit:
-        lines.append(gettext('aishang_property.msg_import_error_more',
-                count=len(errors) - limit))
-    return lines
-
-
-class ImportStart(ModelView):
+class ImportStart(ImportStartMixin, ModelView):
     "Import resources: template and file"
     __name__ = 'property.import.start'
 
-    project = fields.Many2One(
-        'property.project', "Default Project",
-        domain=[('company', '=', Eval('context', {}).get('company', -1))],
-        help="The project of the rows whose project code is empty.")
-    template = fields.Binary(
-        "Template", readonly=True, filename='template_filename',
-        help="An .xlsx file with the columns, their description and "
-        "example rows.")
-    template_filename = fields.Char("Template Name", readonly=True)
-    file = fields.Binary(
-        "File", required=True, filename='filename',
-        help="The .xlsx, .xls or .csv file to import.")
-    filename = fields.Char("File Name")
 
-
-class ImportResult(ModelView):
+class ImportResult(ImportResultMixin, ModelView):
     "Import resources: what was created or what is wrong"
     __name__ = 'property.import.result'
 
@@ -612,13 +515,12 @@ class ImportResult(ModelView):
     parties = fields.Integer("Parties Created", readonly=True)
     ownerships = fields.Integer("Ownerships Created", readonly=True)
     occupants = fields.Integer("Occupants Created", readonly=True)
-    error_count = fields.Integer("Errors", readonly=True)
-    report = fields.Text("Report", readonly=True)
 
 
-class Import(Wizard):
+class Import(ImportWizardMixin, Wizard):
     "Import buildings, units, resources, owners and occupants from a file"
     __name__ = 'property.import'
+    template_filename = TEMPLATE_FILENAME
 
     start = StateView('property.import.start',
         'aishang_property.import_start_view_form', [
@@ -633,52 +535,8 @@ class Import(Wizard):
             Button("Close", 'end', 'tryton-close', default=True),
             ])
 
-    def default_start(self, fields):
-        pool = Pool()
-        Project = pool.get('property.project')
-        Start = pool.get('property.import.start')
-        company = Transaction().context.get('company')
-        with check_access():
-            projects = Project.search(
-                [('company', '=', company)], limit=2) if company else []
-        project = projects[0] if len(projects) == 1 else None
-        example_code = projects[0].code if projects else None
-        return {
-            'project': project.id if project else None,
-            'template': Start.template.cast(write_template(example_code)),
-            'template_filename': TEMPLATE_FILENAME,
-            }
+    def get_importer(self, company_id):
+        return ResourceImporter(company_id, self.start.project)
 
-    def transition_import_(self):
-        company = Transaction().context.get('company')
-        if not company:
-            raise ImportFileError(gettext(
-                    'aishang_property.msg_import_no_company'))
-        if not self.start.file:
-            raise ImportFileError(gettext(
-                    'aishang_property.msg_import_no_file'))
-        importer = ResourceImporter(company, self.start.project)
-        if importer.read(bytes(self.start.file), self.start.filename or ''):
-            if importer.check():
-                importer.save()
-        # No need to keep the files in the session
-        self.start.file = None
-        self.start.template = None
-        self.result.error_count = len(importer.errors)
-        if importer.errors:
-            lines = [gettext('aishang_property.msg_import_failed',
-                    count=len(importer.errors))]
-            lines.extend(format_errors(importer.errors))
-            for name in importer.counts:
-                setattr(self.result, name, 0)
-        else:
-            lines = [gettext('aishang_property.msg_import_succeeded')]
-            for name, count in importer.counts.items():
-                setattr(self.result, name, count)
-        self.result.report = '\n'.join(lines)
-        return 'result'
-
-    def default_result(self, fields):
-        return {name: getattr(self.result, name, None) for name in [
-                'buildings', 'units', 'resources', 'parties', 'ownerships',
-                'occupants', 'error_count', 'report']}
+    def get_template(self, project):
+        return write_template(project.code if project else None)
