@@ -419,8 +419,9 @@ class BillRun(Workflow, ModelSQL, ModelView):
 class BillRunProgress(ModelSQL):
     "Bill Run Progress, written outside the run's transaction"
     __name__ = 'property.bill.run.progress'
-    run = fields.Many2One(
-        'property.bill.run', "Run", required=True, ondelete='CASCADE')
+    # No foreign key: the run may not be committed yet when its progress
+    # is written from another transaction.
+    run = fields.Integer("Run", required=True)
     percent = fields.Integer("Percent")
 
     @classmethod
