@@ -1,7 +1,6 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
 "Import of historical received and outstanding bills from files"
-import csv
 import datetime as dt
 import io
 import os
@@ -12,7 +11,8 @@ from decimal import Decimal
 import openpyxl
 
 from trytond.modules.aishang_property.tests.tools import (
-    create_building, create_owner, create_project, create_residence)
+    create_building, create_owner, create_project, create_residence,
+    csv_bytes, run_import_wizard, xlsx_bytes)
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -60,37 +60,15 @@ GOOD_ROWS = [
 
 def xlsx(rows, headers=HEADERS, title="账单"):
     "Return an .xlsx file; None in rows is a blank row"
-    workbook = openpyxl.Workbook()
-    worksheet = workbook.active
-    worksheet.title = title
-    for values in [headers] + rows:
-        worksheet.append(values or [])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return xlsx_bytes((title, headers, rows))
 
 
 def csv_file(rows, encoding, headers=HEADERS):
-    output = io.StringIO()
-    writer = csv.writer(output)
-    for values in [headers] + rows:
-        writer.writerow(['' if v is None else v for v in (values or [])])
-    return output.getvalue().encode(encoding)
+    return csv_bytes(headers, rows, encoding)
 
 
 def run_import(data, filename='bills.xlsx', project=None):
-    "Run the wizard and return the values of its result view"
-    Import = Pool().get('property.bill.import', type='wizard')
-    session_id, _, _ = Import.create()
-    start = Import.execute(session_id, {}, 'start')['view']['defaults']
-    result = Import.execute(session_id, {'start': {
-                'file': data, 'filename': filename,
-                'project': project.id if project else None,
-                }}, 'import_')
-    Import.delete(session_id)
-    values = result['view']['defaults']
-    values['start'] = start
-    return values
+    return run_import_wizard('property.bill.import', data, filename, project)
 
 
 def counts():

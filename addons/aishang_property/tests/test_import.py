@@ -1,7 +1,6 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
 "Import of buildings, units, resources, owners and occupants from files"
-import csv
 import datetime as dt
 import io
 import os
@@ -15,6 +14,8 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
+
+from .tools import csv_bytes, run_import_wizard, xlsx_bytes
 
 HEADERS = ["项目编码", "楼栋编号", "楼栋名称", "单元编号", "房号", "资源类型",
     "楼层", "建筑面积", "套内面积", "户型", "房屋状态", "交付日期", "入住状态",
@@ -41,41 +42,18 @@ XLS_FIXTURE = os.path.join(os.path.dirname(__file__), 'import_resources.xls')
 
 def xlsx(rows, headers=HEADERS, occupants=None, title="资源"):
     "Return an .xlsx file; None in rows is a blank row"
-    workbook = openpyxl.Workbook()
-    worksheet = workbook.active
-    worksheet.title = title
-    for row in [headers] + rows:
-        worksheet.append(row or [])
+    sheets = [(title, headers, rows)]
     if occupants is not None:
-        sheet = workbook.create_sheet("住户")
-        for row in [OCCUPANT_HEADERS] + occupants:
-            sheet.append(row or [])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        sheets.append(("住户", OCCUPANT_HEADERS, occupants))
+    return xlsx_bytes(*sheets)
 
 
 def csv_file(rows, encoding, headers=HEADERS):
-    output = io.StringIO()
-    writer = csv.writer(output)
-    for row in [headers] + rows:
-        writer.writerow(['' if v is None else v for v in (row or [])])
-    return output.getvalue().encode(encoding)
+    return csv_bytes(headers, rows, encoding)
 
 
 def run_import(data, filename='resources.xlsx', project=None):
-    "Run the wizard and return the values of its result view"
-    Import = Pool().get('property.import', type='wizard')
-    session_id, _, _ = Import.create()
-    start = Import.execute(session_id, {}, 'start')['view']['defaults']
-    result = Import.execute(session_id, {'start': {
-                'file': data, 'filename': filename,
-                'project': project.id if project else None,
-                }}, 'import_')
-    Import.delete(session_id)
-    values = result['view']['defaults']
-    values['start'] = start
-    return values
+    return run_import_wizard('property.import', data, filename, project)
 
 
 def counts():

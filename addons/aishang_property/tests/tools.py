@@ -46,3 +46,47 @@ def create_owner(name="王建国", phone='13800138000', **values):
     party, = Party.create([{
                 'name': name, 'owner': True, 'owner_phone': phone, **values}])
     return party
+
+
+def xlsx_bytes(*sheets):
+    """Return an .xlsx file of (title, headers, rows) sheets.
+
+    None in rows is a blank row.
+    """
+    import io
+
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        worksheet = workbook.create_sheet(title)
+        for row in [headers] + rows:
+            worksheet.append(row or [])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def csv_bytes(headers, rows, encoding):
+    import csv
+    import io
+    output = io.StringIO()
+    writer = csv.writer(output)
+    for row in [headers] + rows:
+        writer.writerow(['' if v is None else v for v in (row or [])])
+    return output.getvalue().encode(encoding)
+
+
+def run_import_wizard(name, data, filename, project=None):
+    "Run an import wizard and return the values of its result view"
+    Import = Pool().get(name, type='wizard')
+    session_id, _, _ = Import.create()
+    start = Import.execute(session_id, {}, 'start')['view']['defaults']
+    result = Import.execute(session_id, {'start': {
+                'file': data, 'filename': filename,
+                'project': project.id if project else None,
+                }}, 'import_')
+    Import.delete(session_id)
+    values = result['view']['defaults']
+    values['start'] = start
+    return values
