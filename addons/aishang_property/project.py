@@ -9,7 +9,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .tools import in_max
+from .tools import in_max, search_any
 
 
 class Project(DeactivableMixin, ModelSQL, ModelView):
@@ -88,10 +88,35 @@ def count_by(Model, field_name, ids):
     return counts
 
 
-class Building(DeactivableMixin, ModelSQL, ModelView):
+class CodePartMixin:
+    "A building or a unit: its code is a part of its resources' room codes"
+    __slots__ = ()
+    _search_fields = ()  # where search_rec_name looks
+    _resource_field = None  # the field of property.resource pointing here
+
+    @fields.depends('code', 'name')
+    def on_change_code(self):
+        if self.code and not self.name:
+            self.name = self.code
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return search_any(clause, cls._search_fields)
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        if mode == 'write' and 'code' in field_names:
+            Pool().get('property.resource').update_codes(
+                [(cls._resource_field, 'in', [r.id for r in records])])
+
+
+class Building(CodePartMixin, DeactivableMixin, ModelSQL, ModelView):
     "A building (楼栋) of a project"
     __name__ = 'property.building'
     _rec_name = 'name'
+    _search_fields = ('name', 'code')
+    _resource_field = 'building'
     project = fields.Many2One(
         'property.project', "Project", required=True, ondelete='CASCADE')
     code = fields.Char(
@@ -125,37 +150,15 @@ class Building(DeactivableMixin, ModelSQL, ModelView):
             ]
         cls._order = [('project', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
 
-    @fields.depends('code', 'name')
-    def on_change_code(self):
-        if self.code and not self.name:
-            self.name = self.code
-
     def get_rec_name(self, name):
         return f'{self.project.name} {self.name}'
 
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ]
 
-    @classmethod
-    def on_modification(cls, mode, buildings, field_names=None):
-        super().on_modification(mode, buildings, field_names=field_names)
-        if mode == 'write' and 'code' in field_names:
-            Pool().get('property.resource').update_codes(
-                [('building', 'in', [b.id for b in buildings])])
-
-
-class Unit(DeactivableMixin, ModelSQL, ModelView):
+class Unit(CodePartMixin, DeactivableMixin, ModelSQL, ModelView):
     "A unit (单元), the stairwell section of a building"
     __name__ = 'property.unit'
+    _search_fields = ('name', 'building.rec_name')
+    _resource_field = 'unit'
     building = fields.Many2One(
         'property.building', "Building", required=True, ondelete='CASCADE')
     code = fields.Char(
@@ -176,32 +179,8 @@ class Unit(DeactivableMixin, ModelSQL, ModelView):
             ]
         cls._order = [('building', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
 
-    @fields.depends('code', 'name')
-    def on_change_code(self):
-        if self.code and not self.name:
-            self.name = self.code
-
     def get_rec_name(self, name):
         return f'{self.building.rec_name} {self.name}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('building.rec_name', operator, operand, *extra),
-            ]
-
-    @classmethod
-    def on_modification(cls, mode, units, field_names=None):
-        super().on_modification(mode, units, field_names=field_names)
-        if mode == 'write' and 'code' in field_names:
-            Pool().get('property.resource').update_codes(
-                [('unit', 'in', [u.id for u in units])])
 
 
 class UserProject(ModelSQL):

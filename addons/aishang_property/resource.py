@@ -12,7 +12,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import ResourceValidationError
 from .project import LOCATION_KINDS, split_location_id
-from .tools import in_max
+from .tools import in_max, search_any
 
 KINDS = [
     ('residence', "Residence"),
@@ -187,16 +187,8 @@ class Resource(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('ownerships.party.name', operator, operand, *extra),
-            ('ownerships.party.owner_phone', operator, operand, *extra),
-            ]
+        return search_any(clause, ['code', 'ownerships.party.name',
+                'ownerships.party.owner_phone'])
 
     @classmethod
     def get_billing_area(cls, resources, name):

@@ -9,3 +9,11 @@ def in_max():
     Keeps room for the other parameters of the query.
     """
     return max(backend.MAX_QUERY_PARAMS - 100, 100)
+
+
+def search_any(clause, names):
+    "Domain of clause on any of names, or on all of them for a negation"
+    _, operator, operand, *extra = clause
+    negative = operator.startswith('!') or operator.startswith('not ')
+    return ['AND' if negative else 'OR'] + [
+        (name, operator, operand, *extra) for name in names]
