@@ -1,6 +1,7 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from sql import Cast, Literal, Null
@@ -342,11 +343,15 @@ class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):
         they are collected, not here.
         """
         Line = Pool().get('property.bill.line')
-        existing = {l.bill: l for l in Line.search([
-                    ('bill', 'in', [b.id for b in bills]),
-                    ('kind', '=', 'late_fee'),
-                    ])}
-        to_create, to_write, changed = [], [], []
+        existing = {}
+        for sub in grouped_slice([b.id for b in bills], in_max()):
+            existing.update((l.bill, l) for l in Line.search([
+                        ('bill', 'in', list(sub)),
+                        ('kind', '=', 'late_fee'),
+                        ]))
+        to_create = []
+        # Records by new value, so that each value is one UPDATE
+        lines_by_fee, bills_by_fee = defaultdict(list), defaultdict(list)
         for bill in bills:
             fee_item = bill.fee_item
             if not fee_item.late_fee or not bill.due_date:
@@ -364,19 +369,20 @@ class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):
             line = existing.get(bill)
             if line:
                 if line.amount != fee:
-                    to_write.extend(([line], {'amount': fee, 'date': date}))
+                    lines_by_fee[fee].append(line)
             elif fee:
                 to_create.append({'bill': bill.id, 'kind': 'late_fee',
                         'amount': fee, 'date': date})
             if fee != (bill.late_fee or ZERO):
-                changed.append((bill, fee))
+                bills_by_fee[fee].append(bill)
         if to_create:
             Line.create(to_create)
-        if to_write:
-            Line.write(*to_write)
-        for bill, fee in changed:
-            bill.late_fee = fee
-        cls.save([b for b, _ in changed])
+        if lines_by_fee:
+            Line.write(*[x for fee, lines in lines_by_fee.items()
+                    for x in (lines, {'amount': fee, 'date': date})])
+        if bills_by_fee:
+            cls.write(*[x for fee, bills in bills_by_fee.items()
+                    for x in (bills, {'late_fee': fee})])
 
     @classmethod
     def change_amount(cls, bill, amount, reason):
@@ -401,14 +407,6 @@ class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):
         if bill.move:
             cls.post_amounts(bill.company, bill.project,
                 [(bill.fee_item.id, delta)], origin=bill)
-
-    @classmethod
-    def open_for(cls, domain, order_oldest=True):
-        "Open bills matching domain, oldest period first (DOMAIN_RULES 9)"
-        return cls.search(
-            [('state', 'in', ['open', 'partial'])] + list(domain),
-            order=[('period_start', 'ASC NULLS FIRST'),
-                ('due_date', 'ASC NULLS FIRST'), ('id', 'ASC')])
 
 
 class BillLine(ModelSQL, ModelView):

@@ -4,9 +4,8 @@ import datetime as dt
 
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
 
-from .money import CYCLE_MONTHS, period_containing
+from .money import period_containing
 from .scope import ScopeMixin
 
 CYCLES = [
@@ -76,23 +75,13 @@ class BillRule(ScopeMixin, DeactivableMixin, ModelSQL, ModelView):
         super().validate(rules)
         cls.check_scope(rules)
 
-    @property
-    def months(self):
-        return CYCLE_MONTHS[self.cycle]
-
-    def period_for(self, date):
-        return period_containing(date, self.cycle)
-
-    def due_date(self, period):
-        return period[0] + dt.timedelta(days=self.due_offset)
-
     def due_period(self, today):
         """The period whose bills are due to be generated on today.
 
         That is the latest period whose generation day has come.
         """
         probe = today - dt.timedelta(days=self.generate_offset)
-        return self.period_for(probe)
+        return period_containing(probe, self.cycle)
 
     @classmethod
     def cron_generate(cls):

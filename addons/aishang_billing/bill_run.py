@@ -404,10 +404,14 @@ class BillRun(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Resource = pool.get('property.resource')
         FeeItem = pool.get('property.fee_item')
+        shown = skipped[:1000]
+        # Browsed together so that their names are read in one query
+        resources = {r.id: r for r in Resource.browse(
+                list({s[0] for s in shown}))}
         lines = []
-        for resource, fee_item, reason, detail in skipped[:1000]:
+        for resource, fee_item, reason, detail in shown:
             lines.append(gettext(f'aishang_billing.msg_run_skipped_{reason}',
-                    resource=Resource(resource).rec_name,
+                    resource=resources[resource].rec_name,
                     fee_item=FeeItem(fee_item).rec_name,
                     detail=detail or ''))
         if len(skipped) > 1000:

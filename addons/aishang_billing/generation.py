@@ -11,7 +11,7 @@ from collections import defaultdict
 from .formula import FormulaError
 from .money import (
     CYCLE_MONTHS, RuleIndex, days_between, distribute, period_containing,
-    prorate, quantum)
+    prorate, quantum, ranges_overlap)
 from .pricing import MissingQuantity, charge
 
 ONE_DAY = dt.timedelta(days=1)
@@ -104,7 +104,8 @@ def plan_bills(date, resources, bill_rules, price_rules, ownerships,
         periods = {r['cycle']: period_containing(date, r['cycle'])
             for r in rules}
         rules = RuleIndex(
-            [r for r in rules if _in_force(r, periods[r['cycle']])])
+            [r for r in rules if ranges_overlap(
+                r.get('start'), r.get('end'), *periods[r['cycle']])])
         prices = RuleIndex(price_rules.get(fee_item, []))
         unit = quantum(item['digits'])
         for resource in resources:
@@ -166,9 +167,3 @@ def plan_bills(date, resources, bill_rules, price_rules, ownerships,
                             days=rule['due_offset']),
                         })
     return rows, skipped
-
-
-def _in_force(rule, period):
-    start, end = period
-    return ((rule.get('start') is None or rule['start'] <= end)
-        and (rule.get('end') is None or rule['end'] >= start))

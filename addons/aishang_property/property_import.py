@@ -359,8 +359,6 @@ class ResourceImporter(Importer):
         assert not self.errors
         pool = Pool()
         Party = pool.get('party.party')
-        Building = pool.get('property.building')
-        Unit = pool.get('property.unit')
         Resource = pool.get('property.resource')
         Ownership = pool.get('property.ownership')
         Occupant = pool.get('property.occupant')

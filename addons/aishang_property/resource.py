@@ -1,6 +1,5 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -8,7 +7,6 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
 
 from .exceptions import ResourceValidationError
 from .project import LOCATION_KINDS, split_location_id
@@ -351,13 +349,3 @@ class Resource(DeactivableMixin, ModelSQL, ModelView):
                 to_write.extend(([resource], {'code': code}))
         if to_write:
             cls.write(*to_write)
-
-    @classmethod
-    def handed_over_domain(cls, date):
-        "Domain of the resources handed over and active on date"
-        if isinstance(date, dt.datetime):
-            date = date.date()
-        return [
-            ('status', 'in', ['handed_over', 'decorating']),
-            ('handover_date', '<=', date),
-            ]
