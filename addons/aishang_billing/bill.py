@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sql import Cast, Literal, Null
 from sql.conditionals import Coalesce
+from sql.functions import Round
 from sql.operators import Concat
 
 from trytond.i18n import gettext
@@ -57,8 +58,10 @@ def bill_number(id_):
 
 
 def balance_sql(table):
-    return (Coalesce(table.amount, 0) + Coalesce(table.late_fee, 0)
-        - Coalesce(table.discount, 0) - Coalesce(table.paid, 0))
+    # Rounded because SQLite computes with floats: 33.33 - 1.67 - 31.66
+    # would leave -3.6e-15
+    return Round(Coalesce(table.amount, 0) + Coalesce(table.late_fee, 0)
+        - Coalesce(table.discount, 0) - Coalesce(table.paid, 0), 2)
 
 
 class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):

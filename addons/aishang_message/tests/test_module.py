@@ -1,0 +1,12 @@
+# This file is part of Aishang Property. See the LICENSE file at the top level
+# of this repository for full copyright notices and license terms.
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.tests.test_tryton import ModuleTestCase
+
+
+class AishangMessageTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Aishang Message module"
+    module = 'aishang_message'
+
+
+del ModuleTestCase
