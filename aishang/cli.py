@@ -367,6 +367,11 @@ def populate_demo(database):
 
     _run_in_transaction(database, populate,
         context={'language': DEFAULT_LANGUAGE})
+    # In a transaction of its own: collecting locks tables and Tryton
+    # restarts the transaction it asks for the locks in.
+    for step in getattr(demo_data, 'LATER_STEPS', []):
+        _run_in_transaction(database, step,
+            context={'language': DEFAULT_LANGUAGE})
     return demo_data
 
 

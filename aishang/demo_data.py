@@ -30,6 +30,9 @@ DEMO_LOGINS = [
     ('admin', 'admin123', '系统管理员（全部项目）'),
     ('manager', 'manager123', '翠湖花园物业管理'),
     ('viewer', 'viewer123', '金桂苑只读查看'),
+    ('cashier', 'cashier123', '收银员：收款、打印收据、申请作废'),
+    ('supervisor', 'supervisor123', '客服主管：一级审核'),
+    ('finance', 'finance123', '财务经理：二级审核（100 元以上）'),
     ]
 
 PROJECTS = [
@@ -176,6 +179,26 @@ def populate(pool):
     _create_verifications(pool, demo, company)
     _create_users(pool, company, projects)
     return _populate_billing(pool, company)
+
+
+def populate_cashier(pool):
+    """Add the cashier demo when aishang_cashier is activated.
+
+    Run after populate(pool) has been committed, in its own transaction.
+    """
+    try:
+        pool.get('property.receipt')
+    except KeyError:
+        return
+    Company = pool.get('company.company')
+    companies = Company.search([('party.name', '=', COMPANY_NAME)], limit=1)
+    if companies:
+        from aishang.demo_cashier import populate_cashier as populate
+        populate(pool, companies[0])
+
+
+# What `aishang demo` runs after populate, each in its own transaction
+LATER_STEPS = [populate_cashier]
 
 
 def _populate_billing(pool, company):

@@ -1,0 +1,12 @@
+# This file is part of Aishang Property. See the LICENSE file at the top level
+# of this repository for full copyright notices and license terms.
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.tests.test_tryton import ModuleTestCase
+
+
+class AishangCashierTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Aishang Cashier module"
+    module = 'aishang_cashier'
+
+
+del ModuleTestCase
