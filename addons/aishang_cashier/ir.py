@@ -9,6 +9,8 @@ class Cron(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.method.selection.append(
-            ('property.owner_account|cron_offset',
-                "Offset Prepayments against Bills"))
+        cls.method.selection.extend([
+                ('property.owner_account|cron_offset',
+                    "Offset Prepayments against Bills"),
+                ('property.reminder|cron_remind', "Send Overdue Reminders"),
+                ])

@@ -26,27 +26,28 @@ D = Decimal
 
 def run_like_rpc(func, context, before_commit=None):
     """Run func in its own transaction as the RPC dispatcher does:
-    restarted with the locks asked for, retried on lock conflicts."""
+    restarted with the locks asked for; a lock still held by the other
+    transaction is waited for and tried again, as a client would."""
     extras, count = {}, 0
     while True:
-        with Transaction().start(DB_NAME, 0, context=context,
-                **extras) as transaction:
-            try:
-                result = func()
-                if before_commit:
-                    before_commit()
-                transaction.commit()
-                return result
-            except TransactionError as e:
-                transaction.rollback()
-                e.fix(extras)
-                continue
-            except backend.DatabaseOperationalError:
-                transaction.rollback()
-                count += 1
-                if count > 20:
-                    raise
-                time.sleep(0.02 * count)
+        try:
+            with Transaction().start(DB_NAME, 0, context=context,
+                    **extras) as transaction:
+                try:
+                    result = func()
+                    if before_commit:
+                        before_commit()
+                    transaction.commit()
+                    return result
+                except TransactionError as e:
+                    transaction.rollback()
+                    e.fix(extras)
+                    continue
+        except backend.DatabaseOperationalError:
+            count += 1
+            if count > 50:
+                raise
+            time.sleep(0.05)
 
 
 class CashierConcurrencyTestCase(CashierTestCase):
