@@ -87,6 +87,7 @@ def populate_cashier(pool, company):
         users = _create_users(pool, company)
         _create_policies(pool, company, users)
         _create_schemes(pool, company)
+        _create_reminder(pool, company)
         _collect(pool, company, methods)
 
 
@@ -150,6 +151,27 @@ def _create_schemes(pool, company):
     Scheme = pool.get('property.discount')
     Scheme.create([{'company': company.id, 'name': name, 'kind': kind,
                 **values} for name, kind, values in SCHEMES])
+
+
+def _create_reminder(pool, company):
+    "A monthly reminder of bills overdue 30 days, on the console channel"
+    Template = pool.get('message.template')
+    Reminder = pool.get('property.reminder')
+    template, = Template.create([{
+                'company': company.id, 'code': 'overdue_reminder',
+                'name': '欠费提醒', 'variables': (
+                    'name,amount,count,oldest_due,project'),
+                'subject': '${project}物业费缴费提醒',
+                'body': '尊敬的${name}业主：您在${project}尚有${count}笔费用'
+                '共${amount}元未缴，最早应缴日期为${oldest_due}。'
+                '请及时到物业服务中心或通过业主小程序缴纳，谢谢！',
+                }])
+    Reminder.create([{
+                'company': company.id, 'name': '逾期30天欠费提醒',
+                'kind': 'reminder', 'overdue_days': 30,
+                'min_amount': D(100), 'interval_days': 30,
+                'channel': 'console', 'template': template.id,
+                }])
 
 
 def _collect(pool, company, methods):
