@@ -29,17 +29,18 @@ METHODS = [
     ('YJ', '押金抵扣', 'deposit', None),
     ]
 CASH_JOURNAL = ('XJSK', '收银日记账')
-# login, password, name, groups (module, xml id)
+# login, name, groups (module, xml id); passwords in
+# aishang.demo_data.CASHIER_LOGINS
 USERS = [
-    ('cashier', 'cashier123', '王芳（收银员）', [
+    ('cashier', '王芳（收银员）', [
             ('aishang_cashier', 'group_cashier'),
             ('aishang_billing', 'group_billing'),
             ('aishang_property', 'group_property_read')]),
-    ('supervisor', 'supervisor123', '张敏（客服主管）', [
+    ('supervisor', '张敏（客服主管）', [
             ('aishang_review', 'group_review'),
             ('aishang_cashier', 'group_cashier'),
             ('aishang_property', 'group_property_read')]),
-    ('finance', 'finance123', '李华（财务经理）', [
+    ('finance', '李华（财务经理）', [
             ('aishang_review', 'group_review'),
             ('aishang_cashier', 'group_cashier_admin'),
             ('aishang_property', 'group_property_read')]),
@@ -69,7 +70,6 @@ SCHEMES = [
 LOCKED = ['property.bill', 'property.project', 'ir.sequence.strict',
     'property.owner_account', 'account.journal.period',
     'property.billing.configuration.journal']
-PASSWORDS = [(login, password, name) for login, password, name, _ in USERS]
 
 
 def populate_cashier(pool, company):
@@ -122,15 +122,17 @@ def _create_users(pool, company):
     Project = pool.get('property.project')
     Lang = pool.get('ir.lang')
     projects = Project.search([('company', '=', company.id)])
+    from aishang.demo_data import CASHIER_LOGINS
+    passwords = {login: password for login, password, _ in CASHIER_LOGINS}
     langs = Lang.search([('code', '=', 'zh_CN')], limit=1)
     users = User.create([{
-                'login': login, 'name': name, 'password': password,
+                'login': login, 'name': name, 'password': passwords[login],
                 'groups': [('add', [ModelData.get_id(*g) for g in groups])],
                 'projects': [('add', [p.id for p in projects])],
                 'companies': [('add', [company.id])],
                 'company': company.id,
                 'language': langs[0].id if langs else None,
-                } for login, password, name, groups in USERS])
+                } for login, name, groups in USERS])
     return {u.login: u for u in users}
 
 

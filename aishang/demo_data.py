@@ -26,14 +26,19 @@ COMPANY_STREET = '杭州市西湖区文三路 477 号华星科技大厦 12 层'
 
 # Tryton refuses passwords shorter than [password] length (8 by default) and
 # passwords equal to the login or name, so 'admin'/'admin' cannot be used.
-DEMO_LOGINS = [
+# Created by populate (aishang_property)
+PROPERTY_LOGINS = [
     ('admin', 'admin123', '系统管理员（全部项目）'),
     ('manager', 'manager123', '翠湖花园物业管理'),
     ('viewer', 'viewer123', '金桂苑只读查看'),
+    ]
+# Created by populate_cashier (aishang.demo_cashier.USERS)
+CASHIER_LOGINS = [
     ('cashier', 'cashier123', '收银员：收款、打印收据、申请作废'),
     ('supervisor', 'supervisor123', '客服主管：一级审核'),
     ('finance', 'finance123', '财务经理：二级审核（100 元以上）'),
     ]
+DEMO_LOGINS = PROPERTY_LOGINS + CASHIER_LOGINS
 
 PROJECTS = [
     # code, name, address, area basis, site area, service phone

@@ -11,7 +11,7 @@ from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from aishang.demo_data import COMPANY_NAME, DEMO_LOGINS, populate
+from aishang.demo_data import COMPANY_NAME, PROPERTY_LOGINS, populate
 
 COUNTED = [
     'property.project', 'property.building', 'property.unit',
@@ -96,9 +96,9 @@ class DemoDataTestCase(unittest.TestCase):
         Resource = pool.get('property.resource')
 
         company = self.populate()
-        self.assertEqual([l for l, *_ in DEMO_LOGINS],
+        self.assertEqual([l for l, *_ in PROPERTY_LOGINS],
             ['admin', 'manager', 'viewer'])
-        for login, password, _ in DEMO_LOGINS:
+        for login, password, _ in PROPERTY_LOGINS:
             self.assertEqual(User.get_login(login, {'password': password}),
                 User.search([('login', '=', login)])[0].id)
 
