@@ -20,6 +20,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .temporary import ReceiptWizardMixin
+
 ONE_DAY = dt.timedelta(days=1)
 # A typing slip must not bill years ahead: 5 years of monthly bills at most
 MAX_PERIODS = 60
@@ -236,7 +238,7 @@ class AdvancePreview(ModelView):
     total = fields.Numeric("Total", digits=(16, 2), readonly=True)
 
 
-class Advance(Wizard):
+class Advance(ReceiptWizardMixin, Wizard):
     "Pay in Advance"
     __name__ = 'property.receipt.advance'
     start = StateView('property.receipt.advance.start',
@@ -250,14 +252,6 @@ class Advance(Wizard):
             Button("Add to Receipt", 'add', 'tryton-ok', default=True),
             ])
     add = StateTransition()
-
-    def default_start(self, fields):
-        receipt = self.record
-        return {
-            'company': receipt.company.id,
-            'project': receipt.project.id,
-            'resource': receipt.resource.id if receipt.resource else None,
-            }
 
     def default_preview(self, fields):
         rows = self.record.plan_advance(

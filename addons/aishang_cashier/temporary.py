@@ -109,15 +109,9 @@ class TemporaryStart(ModelView):
         help="What is charged, as printed on the receipt.")
 
 
-class Temporary(Wizard):
-    "Temporary Charge"
-    __name__ = 'property.receipt.temporary'
-    start = StateView('property.receipt.temporary.start',
-        'aishang_cashier.temporary_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Add to Receipt", 'add', 'tryton-ok', default=True),
-            ])
-    add = StateTransition()
+class ReceiptWizardMixin:
+    "A wizard run from a draft receipt, starting from its place"
+    __slots__ = ()
 
     def default_start(self, fields):
         receipt = self.record
@@ -126,6 +120,17 @@ class Temporary(Wizard):
             'project': receipt.project.id,
             'resource': receipt.resource.id if receipt.resource else None,
             }
+
+
+class Temporary(ReceiptWizardMixin, Wizard):
+    "Temporary Charge"
+    __name__ = 'property.receipt.temporary'
+    start = StateView('property.receipt.temporary.start',
+        'aishang_cashier.temporary_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Add to Receipt", 'add', 'tryton-ok', default=True),
+            ])
+    add = StateTransition()
 
     def transition_add(self):
         self.record.add_temporary_bill(self.start.fee_item,
