@@ -6,6 +6,8 @@ from collections import Counter
 from decimal import Decimal
 
 from trytond.modules.aishang_property.identity import is_valid_resident_id
+from trytond.modules.aishang_billing.tests.tools import (
+    with_transaction as with_accounting_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -142,7 +144,7 @@ class DemoBillingTestCase(unittest.TestCase):
         super().tearDownClass()
         drop_db()
 
-    @with_transaction(user=0)
+    @with_accounting_transaction(user=0)
     def test_populate_billing(self):
         "Test the demo bills, their accounting and idempotence"
         pool = Pool()

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sql.aggregate import Sum
 
 from trytond.i18n import gettext
-from trytond.modules.aishang_property.tools import in_max
+from trytond.modules.aishang_property.tools import in_max, lock_together
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -41,7 +41,7 @@ class BillPostingMixin:
 
     @classmethod
     def lock_posting(cls, company):
-        """Take now the locks that posting a move for company will take.
+        """Take now the locks that posting the bills of company will take.
 
         Tryton restarts a transaction from its start the first time it
         asks for a lock (the journal-period table when the period's first
@@ -49,24 +49,32 @@ class BillPostingMixin:
         for after a bill run planned and wrote its bills, they made the
         run do everything 3 times.
         """
-        pool = Pool()
-        Configuration = pool.get('property.billing.configuration')
-        Period = pool.get('account.period')
-        JournalPeriod = pool.get('account.journal.period')
-        Date = pool.get('ir.date')
+        Configuration = Pool().get('property.billing.configuration')
         journal = Configuration(1).get_multivalue(
             'bill_journal', company=company.id)
+        lock_together(*cls.posting_locks(company, journal))
+
+    @classmethod
+    def posting_locks(cls, company, journal):
+        """The locks posting a move of journal for company today takes,
+        as requests for lock_together; none without a journal."""
+        pool = Pool()
+        Period = pool.get('account.period')
+        JournalPeriod = pool.get('account.journal.period')
+        Sequence = pool.get('ir.sequence.strict')
+        Date = pool.get('ir.date')
         if not journal:
-            return
+            return []
         with Transaction().set_context(company=company.id):
             date = Date.today()
         period = Period(Period.find(company, date=date))
+        locks = [(Sequence, [period.move_sequence_used])]
         if not JournalPeriod.search([
                     ('journal', '=', journal.id),
                     ('period', '=', period.id),
                     ], limit=1):
-            JournalPeriod.lock()
-        period.move_sequence_used.lock()
+            locks.append((JournalPeriod, None))
+        return locks
 
     @classmethod
     def post_group(cls, company, project, bill_ids, origin=None):

@@ -10,7 +10,7 @@ from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.aishang_property.tools import in_max
+from trytond.modules.aishang_property.tools import in_max, lock_together
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
@@ -238,12 +238,21 @@ class Receipt(ReceiptPostingMixin, Workflow, ModelSQL, ModelView):
         Date = pool.get('ir.date')
         bills = [l.bill for r in receipts for l in r.lines if l.bill]
         Sequence = pool.get('ir.sequence.strict')
-        Bill.lock(bills)
+        Configuration = pool.get('property.billing.configuration')
         projects = list({r.project for r in receipts})
-        Project.lock(projects)
-        # Taken now, as the numbering would take it after the work
-        Sequence.lock([p.receipt_sequence for p in projects
-                if p.receipt_sequence])
+        # Every lock the collection takes, asked for before any work and
+        # at once: each lock asked for later restarts the transaction
+        locks = [(Bill, bills), (Project, projects),
+            (Sequence, [p.receipt_sequence for p in projects
+                    if p.receipt_sequence]),
+            (pool.get('property.owner_account'), [p.owner_account
+                    for r in receipts for p in r.payments
+                    if p.owner_account])]
+        for company in {r.company for r in receipts}:
+            locks.extend(Bill.posting_locks(company,
+                    Configuration(1).get_multivalue(
+                        'receipt_journal', company=company.id)))
+        lock_together(*locks)
         # Read the bills again: they may have changed before the lock
         bills = Bill.browse([b.id for b in bills])
         bill_map = {b.id: b for b in bills}

@@ -15,10 +15,11 @@ from trytond.modules.aishang_property.tests.tools import (
     csv_bytes, run_import_wizard, xlsx_bytes)
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import activate_module
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .tools import with_transaction
 from .tools import create_fee_item, receivable_balance, setup_accounting
 
 D = Decimal

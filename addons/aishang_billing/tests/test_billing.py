@@ -9,9 +9,10 @@ from trytond.modules.aishang_property.tests.tools import (
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
 
+from .tools import with_transaction
 from .tools import create_fee_item, receivable_balance, setup_accounting
 
 D = Decimal

@@ -2,9 +2,50 @@
 # of this repository for full copyright notices and license terms.
 "Fixtures shared by the billing tests and the addons above billing"
 import datetime as dt
+from functools import wraps
 
 from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.cache import Cache
 from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction, TransactionError
+
+
+# Tables whose first write the accounting fixtures lock: singletons'
+# creation, fiscal years and periods, the journal period of a first move.
+ACCOUNTING_LOCKS = ['account_configuration', 'account_fiscalyear',
+    'account_period', 'account_journal_period',
+    'property_billing_configuration']
+
+
+def with_transaction(user=1, context=None, locks=ACCOUNTING_LOCKS):
+    """trytond's with_transaction, starting with the locks of locks held.
+
+    Tryton takes locks when a transaction starts and restarts the test
+    from its beginning for each lock asked for later; the accounting
+    fixtures ask for five, so a test ran six times on PostgreSQL.
+    """
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            extras = {'_lock_tables': list(locks)}
+            while True:
+                with Transaction().start(
+                        DB_NAME, user, context=context,
+                        **extras) as transaction:
+                    try:
+                        return func(*args, **kwargs)
+                    except TransactionError as e:
+                        transaction.rollback()
+                        transaction.tasks.clear()
+                        e.fix(extras)
+                        continue
+                    finally:
+                        transaction.rollback()
+                        transaction.tasks.clear()
+                        Cache.drop(DB_NAME)
+        return wrapper
+    return decorator
 
 
 def setup_accounting(company, today=None):

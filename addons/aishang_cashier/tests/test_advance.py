@@ -11,9 +11,9 @@ from trytond.modules.aishang_billing.tests.tools import create_fee_item
 from trytond.modules.aishang_property.tests.tools import (
     create_building, create_owner, create_project, create_residence)
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.aishang_billing.tests.tools import with_transaction
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
 
 from .tools import (

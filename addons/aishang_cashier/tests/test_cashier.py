@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.aishang_billing.tests.tools import with_transaction
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (

@@ -18,8 +18,8 @@ from trytond.modules.aishang_cashier.print_layout import (
 from trytond.modules.aishang_cashier.statement import (
     LedgerBill, LedgerEvent, ledger)
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.aishang_billing.tests.tools import with_transaction
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (

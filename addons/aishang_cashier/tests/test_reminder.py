@@ -5,8 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.aishang_billing.tests.tools import with_transaction
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
 
 from .tools import (
     CashierTestCase, create_bills, create_household, draft_receipt,

@@ -11,8 +11,8 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.aishang_property.tests.tools import (
     create_building, create_owner, create_residence)
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.aishang_billing.tests.tools import with_transaction
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (

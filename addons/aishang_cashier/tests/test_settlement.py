@@ -9,9 +9,9 @@ from unittest.mock import patch
 
 from trytond.exceptions import UserError, UserWarning
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.aishang_billing.tests.tools import with_transaction
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
 
 from .tools import create_bills, create_household, draft_receipt, setup_cashier
