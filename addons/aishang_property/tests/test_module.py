@@ -10,11 +10,12 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 from ..identity import (
     is_valid_resident_id, mask_id_number, mask_phone, normalize_phone)
 from ..project import location_id, split_location_id
+from ..tools import lock_together
 from .tools import (
     create_building, create_owner, create_project, create_residence)
 
@@ -76,6 +77,24 @@ class AishangPropertyTestCase(CompanyTestMixin, ModuleTestCase):
             ('property.ownership', 'company'),
             ('property.occupant', 'company'),
             }
+
+    @with_transaction()
+    def test_lock_together(self):
+        "All the missing locks are asked for in one restart"
+        pool = Pool()
+        Project = pool.get('property.project')
+        Resource = pool.get('property.resource')
+        with self.assertRaises(TransactionError) as cm:
+            lock_together((Project, None), (Resource, [3, 1]),
+                (Resource, [1, 2]), (Project, None))
+        extras = {'_lock_records': {'property_resource': [7]}}
+        cm.exception.fix(extras)
+        self.assertEqual(extras, {
+                '_lock_tables': ['property_project'],
+                '_lock_records': {'property_resource': [7, 1, 2, 3]},
+                })
+        # nothing to ask for: neither records nor tables
+        lock_together((Resource, []))
 
     @with_transaction()
     def test_resource_code(self):
