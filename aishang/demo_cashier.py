@@ -191,14 +191,16 @@ def _collect(pool, company, methods):
                     ('company', '=', company.id),
                     ('state', 'in', ['open', 'partial']),
                     ('resource.kind', '=', 'residence'),
-                    ('party', '!=', None),
                     ])],
         ['project', 'resource', 'party', 'fee_item', 'period_start',
             'period_end', 'balance'])
     by_resource = {}
     for bill in bills:
         by_resource.setdefault(bill['resource'], []).append(bill)
-    resources = sorted(by_resource)
+    # all the open bills of a home or none: leaving one out (no payer on
+    # file) would pay a newer bill while an older one stays open
+    resources = sorted(r for r, b in by_resource.items()
+        if all(x['party'] for x in b))
     chosen = rng.sample(resources, len(resources) // 2)
     kinds = ['cash', 'wechat', 'wechat', 'alipay', 'unionpay', 'pos', 'bank']
     values = []

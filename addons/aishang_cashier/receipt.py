@@ -80,6 +80,12 @@ class Receipt(ReceiptPostingMixin, Workflow, ModelSQL, ModelView):
     del _states
 
     @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'void', 'muted', '')),
+            ]
+
+    @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
@@ -323,6 +329,26 @@ class Receipt(ReceiptPostingMixin, Workflow, ModelSQL, ModelView):
                         bill=Bill(offending).rec_name))
 
     @classmethod
+    def _slices_by_group(cls, bill_ids, size):
+        """bill_ids in slices of about size ids that never split a resource
+        and fee item: a bill of the group in another slice would count as
+        left out of the collection."""
+        Bill = Pool().get('property.bill')
+        groups = defaultdict(list)
+        for sub in grouped_slice(bill_ids, in_max()):
+            for row in Bill.read(list(sub), ['resource', 'fee_item']):
+                groups[(row['resource'] or 0, row['fee_item'] or 0)].append(
+                    row['id'])
+        current = []
+        for key in sorted(groups):
+            if current and len(current) + len(groups[key]) > size:
+                yield current
+                current = []
+            current.extend(groups[key])
+        if current:
+            yield current
+
+    @classmethod
     def _oldest_open_outside(cls, bill_ids):
         """Map (resource, fee item) of bill_ids to the order of the oldest
         open bill of that group not in bill_ids, in one query per slice."""
@@ -331,8 +357,7 @@ class Receipt(ReceiptPostingMixin, Workflow, ModelSQL, ModelView):
         other = Bill.__table__()
         cursor = Transaction().connection.cursor()
         result = {}
-        for sub in grouped_slice(bill_ids, in_max() // 2):
-            sub = list(sub)
+        for sub in cls._slices_by_group(bill_ids, in_max() // 2):
             query = bill.join(other, condition=(
                     (other.resource == bill.resource)
                     & (other.fee_item == bill.fee_item))

@@ -42,6 +42,11 @@ class ReceiptChildMixin:
                             'aishang_cashier.msg_receipt_line_readonly',
                             receipt=record.receipt.rec_name))
 
+    @staticmethod
+    def default_receipt_state():
+        # A row added in the client is editable before the receipt is saved
+        return 'draft'
+
     @classmethod
     def get_receipt_states(cls):
         Receipt = Pool().get('property.receipt')

@@ -6,7 +6,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import settle
@@ -78,6 +78,12 @@ class Refund(Workflow, ModelSQL, ModelView):
             ], "State", readonly=True, required=True, sort=False)
     state_string = state.translated('state')
     del _states
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'rejected', 'muted', '')),
+            ]
 
     @classmethod
     def __setup__(cls):

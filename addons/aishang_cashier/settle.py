@@ -70,8 +70,12 @@ def check_oldest_first(dues, parts, older_open):
     for group, pairs in by_group.items():
         pairs.sort(key=lambda p: p[0].order)
         oldest = older_open.get(group)
-        if oldest is not None and oldest < pairs[0][0].order:
-            return pairs[0][0].key
+        if oldest is not None:
+            # an open bill left out that is older than one paid: Jan and
+            # Mar paid with Feb open is refused as much as Mar alone
+            for due, _ in pairs:
+                if oldest < due.order:
+                    return due.key
         for due, part in pairs[:-1]:
             if (part.principal < due.principal
                     or part.late_fee < due.late_fee):

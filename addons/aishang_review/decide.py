@@ -34,19 +34,27 @@ class Decide(Wizard):
             ])
     decide = StateTransition()
 
-    def default_start(self, fields):
+    @staticmethod
+    def _decision():
+        """The decision of the button that opened the wizard.
+
+        The Approve and Reject buttons open this wizard through two
+        actions and the client sends the id of the one it runs with every
+        step. The decision field is shown only: what the client sends back
+        for it is not trusted (Sao may send another choice of a read-only
+        selection).
+        """
         ModelData = Pool().get('ir.model.data')
-        # The Approve and Reject buttons open this wizard through two
-        # actions; the client sends the id of the one it runs.
         reject = ModelData.get_id('aishang_review', 'wizard_decide_reject')
         action_id = Transaction().context.get('action_id')
-        return {
-            'decision': 'reject' if action_id == reject else 'approve',
-            }
+        return 'reject' if action_id == reject else 'approve'
+
+    def default_start(self, fields):
+        return {'decision': self._decision()}
 
     def transition_decide(self):
         Request = Pool().get('review.request')
-        if self.start.decision == 'reject':
+        if self._decision() == 'reject':
             Request.reject(self.records, self.start.comment)
         else:
             Request.approve(self.records, self.start.comment)

@@ -1,10 +1,11 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.aishang_property.tests.tools import SaoViewsMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class AishangBillingTestCase(CompanyTestMixin, ModuleTestCase):
+class AishangBillingTestCase(SaoViewsMixin, CompanyTestMixin, ModuleTestCase):
     "Test Aishang Billing module"
     module = 'aishang_billing'
 

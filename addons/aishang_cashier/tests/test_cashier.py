@@ -1,6 +1,7 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
 "Collection, receipts, owner accounts, voids and refunds with hand-computed amounts"
+import datetime as dt
 from decimal import Decimal
 
 from trytond.exceptions import UserError
@@ -111,6 +112,30 @@ class AishangCashierBehaviourTestCase(CashierTestCase):
                 [(setup['methods']['cash'], '305.85')])
             with self.assertRaises(UserError):
                 Receipt.collect([receipt])
+            # January and March with February open: refused too
+            mar, = create_bills(home, owner, setup['fee_items']['WYF'],
+                ['205.85'], first=dt.date(2026, 3, 1))
+            receipt = draft_receipt(home, owner,
+                [(jan, '205.85'), (mar, '205.85')],
+                [(setup['methods']['cash'], '411.70')])
+            with self.assertRaises(UserError) as cm:
+                Receipt.collect([receipt])
+            self.assertIn(mar.rec_name, cm.exception.message)
+
+            # the check reads the bills in slices that keep a resource and
+            # fee item together: a bill of the collection in another slice
+            # is not "left out"
+            _, other, other_owner = create_household(company, number='302')
+            others = create_bills(other, other_owner,
+                setup['fee_items']['WYF'], ['1.00'] * 3)
+            ids = [b.id for b in [others[2], jan, others[0], feb, mar,
+                    others[1]]]
+            slices = list(Receipt._slices_by_group(ids, 4))
+            self.assertEqual(sorted(i for s in slices for i in s),
+                sorted(ids))
+            self.assertEqual(sorted(sorted(s) for s in slices),
+                sorted([sorted([jan.id, feb.id, mar.id]),
+                        sorted(b.id for b in others)]))
 
     @with_transaction()
     def test_overpayment_and_unbalanced_refused(self):

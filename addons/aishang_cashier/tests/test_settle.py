@@ -76,6 +76,16 @@ class OldestFirstTestCase(unittest.TestCase):
                 dues, parts, {'WYF': (JAN, 1)}), 2)
         self.assertIsNone(settle.check_oldest_first(dues, parts, {}))
 
+    def test_gap_refused(self):
+        "January and March paid while February stays open"
+        dues = [due(1, '100', order=JAN), due(3, '100', order=MAR)]
+        parts = [Part(1, D('100'), D(0)), Part(3, D('100'), D(0))]
+        self.assertEqual(settle.check_oldest_first(
+                dues, parts, {'WYF': (FEB, 2)}), 3)
+        # the older bill alone may be paid
+        self.assertIsNone(settle.check_oldest_first(
+                dues[:1], parts[:1], {'WYF': (FEB, 2)}))
+
     def test_partial_older_with_newer_refused(self):
         dues = [due(1, '100', order=JAN), due(2, '100', order=FEB)]
         self.assertEqual(settle.check_oldest_first(dues, [

@@ -17,7 +17,8 @@ from ..identity import (
 from ..project import location_id, split_location_id
 from ..tools import lock_together
 from .tools import (
-    create_building, create_owner, create_project, create_residence)
+    SaoViewsMixin, create_building, create_owner, create_project,
+    create_residence)
 
 
 class IdentityTestCase(unittest.TestCase):
@@ -64,7 +65,7 @@ class IdentityTestCase(unittest.TestCase):
                         (kind, record_id))
 
 
-class AishangPropertyTestCase(CompanyTestMixin, ModuleTestCase):
+class AishangPropertyTestCase(SaoViewsMixin, CompanyTestMixin, ModuleTestCase):
     "Test Aishang Property module"
     module = 'aishang_property'
 

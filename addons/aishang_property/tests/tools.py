@@ -3,7 +3,10 @@
 "Helpers shared by the tests of the property addon and the addons above it"
 from decimal import Decimal
 
+from lxml import etree
+
 from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
 
 
 def create_project(company, code='CH', name="翠湖花园", **values):
@@ -90,3 +93,36 @@ def run_import_wizard(name, data, filename, project=None):
     values = result['view']['defaults']
     values['start'] = start
     return values
+
+
+class SaoViewsMixin:
+    """What Tryton's view test lets through and Sao cannot show.
+
+    Sao has no list column for a DateTime or Timestamp field: the list
+    fails to open unless the field has widget="date" or "time". A PYSON
+    attribute written as Python in the XML (visual="If(...)") reaches the
+    client as text; it belongs in view_attributes().
+    """
+
+    @with_transaction()
+    def test_views_sao_can_show(self):
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        for view in View.search([('module', '=', self.module)]):
+            base = view.inherit or view
+            if not view.model or base.type != 'tree':
+                continue
+            Model = pool.get(view.model)
+            result = Model.fields_view_get(view_id=base.id)
+            tree = etree.fromstring(result['arch'])
+            for element in tree.iter():
+                for attribute, value in element.attrib.items():
+                    self.assertNotRegex(value, r'\b(Eval|If|Bool)\(',
+                        msg=f"{view.name}: {element.tag} {attribute}")
+                if element.tag != 'field':
+                    continue
+                name = element.get('name')
+                type_ = result['fields'].get(name, {}).get('type')
+                if type_ in {'datetime', 'timestamp'}:
+                    self.assertIn(element.get('widget'), {'date', 'time'},
+                        msg=f"{view.name}: {name} is a {type_}")

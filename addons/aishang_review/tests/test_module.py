@@ -5,6 +5,7 @@ import unittest
 from decimal import Decimal
 
 from trytond.modules import get_module_register
+from trytond.modules.aishang_property.tests.tools import SaoViewsMixin
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -41,7 +42,7 @@ class ValuesTestCase(unittest.TestCase):
             dumps_values({'value': object()})
 
 
-class AishangReviewTestCase(CompanyTestMixin, ModuleTestCase):
+class AishangReviewTestCase(SaoViewsMixin, CompanyTestMixin, ModuleTestCase):
     "Test Aishang Review module"
     module = 'aishang_review'
 
