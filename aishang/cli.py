@@ -313,7 +313,19 @@ clean_timeout = 300
 # no trytond-worker in the demo: queued tasks run at the end of the request
 worker = False
 """, encoding='utf-8')
+    _append_payment_options(conf, var_dir)
     return conf
+
+
+def _append_payment_options(conf, var_dir):
+    """The demo pays through the sandbox channel (docs/payments.md); never
+    enable it in production."""
+    from aishang.demo_payment import sandbox_options
+    options = ''.join(f'{k} = {v}\n'
+        for k, v in sandbox_options(var_dir).items())
+    with conf.open('a', encoding='utf-8') as file:
+        file.write(f"\n[aishang_payment]\n# demo only: pretend payments\n"
+            f"{options}")
 
 
 def _load_demo_data():

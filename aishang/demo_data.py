@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from trytond.tools import grouped_slice
 
 from aishang.demo_billing import populate_billing
+from aishang.demo_helpdesk import HELPDESK_LOGINS, populate_helpdesk
 
 SEED = 20240601
 BATCH = 250
@@ -38,7 +39,8 @@ CASHIER_LOGINS = [
     ('supervisor', 'supervisor123', '客服主管：一级审核'),
     ('finance', 'finance123', '财务经理：二级审核（100 元以上）'),
     ]
-DEMO_LOGINS = PROPERTY_LOGINS + CASHIER_LOGINS
+# HELPDESK_LOGINS: created by populate_helpdesk (aishang.demo_helpdesk)
+DEMO_LOGINS = PROPERTY_LOGINS + CASHIER_LOGINS + HELPDESK_LOGINS
 
 PROJECTS = [
     # code, name, address, area basis, site area, service phone
@@ -202,8 +204,21 @@ def populate_cashier(pool):
         populate(pool, companies[0])
 
 
+def populate_payment(pool):
+    "Add the sandbox payment channel when aishang_payment is activated"
+    try:
+        pool.get('property.payment.channel')
+    except KeyError:
+        return
+    Company = pool.get('company.company')
+    companies = Company.search([('party.name', '=', COMPANY_NAME)], limit=1)
+    if companies:
+        from aishang.demo_payment import populate_payment as populate
+        populate(pool, companies[0])
+
+
 # What `aishang demo` runs after populate, each in its own transaction
-LATER_STEPS = [populate_cashier]
+LATER_STEPS = [populate_cashier, populate_payment, populate_helpdesk]
 
 
 def _populate_billing(pool, company):

@@ -1,0 +1,94 @@
+# This file is part of Aishang Property. See the LICENSE file at the top level
+# of this repository for full copyright notices and license terms.
+"""Online payment of bills by the owner (O2, S1) over aishang_payment.
+
+The endpoints answer only in a database where aishang_payment is
+activated (404 otherwise). The amount is the server's (DOMAIN_RULES 16):
+the client names bills and a channel, never a sum. The payment itself
+completes when the channel notifies /aishang/pay/notify/<channel>; the
+client then polls GET owner/payments/<id> until the order is paid and its
+receipt is there.
+"""
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+
+from .api import arr, boolean, endpoint, integer, nullable, obj, string
+from .exceptions import ConflictError, NotFoundError
+
+PAYMENTS = ['payments']
+ORDER_MODEL = 'property.payment.order'
+CHANNELS = ['wechat', 'alipay', 'unionpay', 'sandbox']
+
+ORDER_SCHEMA = obj({
+        'id': integer(),
+        'out_trade_no': string(),
+        'state': string(description="pending, paid, failed, cancelled, "
+            "expired or exception (paid, to be checked by the office)"),
+        'state_string': string(),
+        'channel': string(),
+        'amount': string(description="Decimal as a string, yuan"),
+        'expires_at': nullable(string()),
+        'paid_at': nullable(string()),
+        'receipt': nullable(string()),
+        'receipt_id': nullable(integer()),
+        'bills': arr(obj({
+                    'id': integer(), 'number': string(),
+                    'amount': string()}, additional=True)),
+        }, additional=True)
+
+
+@endpoint('POST', 'owner/payments', tags=PAYMENTS, model=ORDER_MODEL,
+    summary="Pay bills: a payment order and the channel's parameters",
+    request=obj({
+            'bill_ids': arr(integer(minimum=1), minItems=1, maxItems=50,
+                uniqueItems=True),
+            'channel': string(enum=CHANNELS),
+            'openid': string(maxLength=128,
+                description="WeChat payer, for the mini-program/JSAPI"),
+            }, required=['bill_ids', 'channel']),
+    response=obj({
+            'order': ORDER_SCHEMA,
+            'parameters': obj({}, additional=True,
+                description="What the client passes to the channel: "
+                "wx.requestPayment fields, the Alipay URL, the UnionPay "
+                "form, or the sandbox pay URL"),
+            'reused': boolean(),
+            }),
+    errors=['not_found', 'bill_not_payable', 'oldest_first',
+        'payment_refused'],
+    writes=True)
+def create_payment(ctx):
+    """Checks the bills as POST owner/bills/check does, then creates (or
+    finds again, for the same bills and channel) a pending order."""
+    Order = ctx.pool.get(ORDER_MODEL)
+    bill_ids = ctx.body['bill_ids']
+    ctx.party.portal_check_bills(bill_ids)
+    client = {'ip': ctx.remote_addr}
+    if ctx.body.get('openid'):
+        client['openid'] = ctx.body['openid']
+    elif ctx.web_user.wechat_openid:
+        client['openid'] = ctx.web_user.wechat_openid
+    pending = {o.id for o in Order.search([
+                ('party', '=', ctx.party.id), ('state', '=', 'pending')])}
+    try:
+        order = Order.create_for_bills(
+            ctx.party, bill_ids, ctx.body['channel'], client=client)
+        parameters = order.channel_parameters()
+    except UserError as exception:
+        raise ConflictError(exception.message, code='payment_refused')
+    return {'order': order.to_api(), 'parameters': parameters,
+        'reused': order.id in pending}
+
+
+@endpoint('GET', 'owner/payments/<int:order_id>', tags=PAYMENTS,
+    model=ORDER_MODEL,
+    summary="A payment order of the owner: its state and receipt",
+    response=ORDER_SCHEMA, errors=['not_found'], writes=False)
+def payment(ctx, order_id):
+    Order = ctx.pool.get(ORDER_MODEL)
+    orders = Order.search([
+            ('id', '=', order_id), ('party', '=', ctx.party.id)], limit=1)
+    if not orders:
+        raise NotFoundError(gettext('aishang_portal.msg_order_not_found',
+                id=order_id))
+    return orders[0].to_api()
