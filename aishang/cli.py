@@ -292,8 +292,8 @@ language = en
 listen = {host}:{port}
 # Sao (Tryton's web client), installed by `make sao`
 root = {web_root}
-# Hook: the owner H5 portal and the staff app (clients/h5) will be served
-# by the aishang_portal addon under their own paths; nothing to set here yet.
+# The owners' H5 portal (clients/h5/dist, built by `make demo`) is served
+# by aishang_portal under /owner/
 
 [session]
 # seconds of inactivity before sao asks for the password again
@@ -312,9 +312,53 @@ clean_timeout = 300
 [queue]
 # no trytond-worker in the demo: queued tasks run at the end of the request
 worker = False
+
+[aishang_portal]
+# the owner API without database in its path (/aishang/api/v1/…) and the
+# H5 portal use the demo database; SMS codes are printed in the log
+database = {DEMO_DATABASE}
+sms_backend = console
 """, encoding='utf-8')
     _append_payment_options(conf, var_dir)
+    _write_demo_logging(var_dir)
     return conf
+
+
+def _write_demo_logging(var_dir):
+    """Warnings, the requests, and the SMS codes of the console backend:
+    a demo owner signs in to the H5 portal with the code printed here."""
+    (var_dir / 'logging.conf').write_text("""\
+[formatters]
+keys=simple
+
+[handlers]
+keys=console
+
+[loggers]
+keys=root,sms,werkzeug
+
+[formatter_simple]
+format=[%(asctime)s] %(levelname)s %(name)s %(message)s
+
+[handler_console]
+class=StreamHandler
+formatter=simple
+args=(sys.stderr,)
+
+[logger_root]
+level=WARNING
+handlers=console
+
+[logger_sms]
+level=INFO
+handlers=
+qualname=trytond.modules.aishang_portal.sms
+
+[logger_werkzeug]
+level=INFO
+handlers=
+qualname=werkzeug
+""", encoding='utf-8')
 
 
 def _append_payment_options(conf, var_dir):
@@ -512,7 +556,7 @@ def cmd_demo(args):
     lines.append("Press Ctrl-C to stop.")
     print('\n'.join(lines), flush=True)
     argv = [sys.executable, '-m', 'trytond.cli', '-c', str(conf),
-        '-d', DEMO_DATABASE]
+        '-d', DEMO_DATABASE, '--logconf', str(conf.parent / 'logging.conf')]
     if args.verbose:
         argv.append('-' + 'v' * args.verbose)
     os.execv(sys.executable, argv)
