@@ -36,7 +36,7 @@ class DispatchStart(ModelView):
         'helpdesk.technician.workload', None, "Workload", readonly=True)
     note = fields.Text("Note", help="What the technician should know.")
 
-    @fields.depends('team', 'company', 'technician')
+    @fields.depends('team', 'company', 'technician', 'workloads')
     def on_change_team(self):
         Workload = Pool().get('helpdesk.technician.workload')
         domain = [('team.company', '=', self.company.id if self.company

@@ -414,6 +414,19 @@ class HelpdeskTicketTestCase(HelpdeskTestCase):
             workloads = pool.get('helpdesk.technician.workload').browse(
                 defaults['workloads'])
             li, = [w for w in workloads if w.employee == fixture['li']]
+            # Sao asks for the changes when the team changes: the list of
+            # workloads must be among the fields the change reads
+            # (the values it sends are those the change depends on, of a
+            # record with id -1, as Sao does)
+            Start = pool.get('helpdesk.ticket.dispatch.start')
+            sent = {'company': company.id, 'team': fixture['team'].id,
+                'technician': li.id, 'workloads': [], 'note': None}
+            start = Start(id=-1, **{k: v for k, v in sent.items()
+                    if k in Start.on_change_team.depends})
+            start.on_change(['team'])
+            changes = start._changed_values()
+            self.assertEqual({i for _, rows in changes['workloads']['add']
+                    for i in [rows['id']]}, {w.id for w in workloads})
             run('dispatch', 'start', {'team': fixture['team'].id,
                     'technician': li.id, 'note': "急"}, 'dispatch')
             self.assertEqual((ticket.state, ticket.technician),
