@@ -68,6 +68,7 @@ ERRORS = {
     'bill_not_payable': 409,
     'oldest_first': 409,
     'payment_refused': 409,
+    'ticket_action_refused': 409,
     'too_large': 413,
     'rate_limited': 429,
     'code_locked': 429,
@@ -429,7 +430,7 @@ class Endpoint:
 
     def __init__(self, method, path, handler, summary, tags, auth, request,
             query, response, errors, writes, produces, description,
-            max_body, model):
+            max_body, model, form=None):
         self.method = method
         self.path = path
         self.handler = handler
@@ -445,6 +446,8 @@ class Endpoint:
         self.description = description
         self.max_body = max_body
         self.model = model
+        # the schema of a multipart/form-data body the handler reads itself
+        self.form = form
 
     @property
     def operation_id(self):
@@ -539,18 +542,20 @@ class Endpoint:
 def endpoint(method, path, *, summary, tags, auth='owner', request=None,
         query=(), response=None, errors=(), writes=None,
         produces='application/json', description='', max_body=None,
-        model='portal.sms_code'):
+        model='portal.sms_code', form=None):
     """Declare and route an API operation.
 
     auth: 'none', 'optional' (a session if one is given), 'session' (any
     valid session) or 'owner' (a session bound to a verified owner).
+    form: the schema of a multipart/form-data body (for the document
+    only: the handler reads ctx.request.files itself).
     The handler gets a Context and the path arguments.
     """
     def decorator(func):
         declared = Endpoint(method, path, func, summary, list(tags), auth,
             request, list(query), response, list(errors), writes, produces,
             description or (func.__doc__ or '').strip(),
-            max_body or settings.getint('max_body'), model)
+            max_body or settings.getint('max_body'), model, form=form)
 
         def view(request, **kwargs):
             return declared(request, **kwargs)
@@ -640,6 +645,12 @@ def openapi():
                 'required': True,
                 'content': {'application/json': {
                         'schema': _clean(declared.request)}},
+                }
+        elif declared.form is not None:
+            operation['requestBody'] = {
+                'required': True,
+                'content': {'multipart/form-data': {
+                        'schema': _clean(declared.form)}},
                 }
         if declared.produces == 'application/json':
             content = {'application/json': {

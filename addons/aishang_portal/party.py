@@ -11,6 +11,8 @@ its own:
   from the start of their ownership (not a previous owner's);
 * receipts: paid by the owner, or of their resources since their
   ownership started;
+* tickets: those the owner reported (from the app or through customer
+  service);
 * notices: published, in their window, for the owner's projects (and
   buildings, when a notice names buildings).
 """
@@ -105,6 +107,10 @@ class Party(metaclass=PoolMeta):
                 ('buildings', 'in', sorted(buildings)),
                 ],
             ]
+
+    def portal_ticket_domain(self):
+        "The service tickets (aishang_helpdesk) the owner reported"
+        return [('reporter', '=', self.id)]
 
     def portal_check_bills(self, bill_ids):
         """The bills of bill_ids the owner may pay now and their total.

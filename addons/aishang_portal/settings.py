@@ -47,6 +47,8 @@ DEFAULTS = {
     'wechat_subscribe_page': '',
     # Notices
     'attachment_max_size': 20 * 1024 * 1024,
+    # Tickets: largest photo an owner uploads, in bytes
+    'photo_max_bytes': 5 * 1024 * 1024,
     # The built H5 portal served under /owner/ (empty: clients/h5/dist)
     'h5_dir': '',
     }

@@ -4,6 +4,7 @@
 database built once: every endpoint, isolation between owners and
 projects, sessions, SMS codes and their limits, bad input, OpenAPI."""
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -18,7 +19,10 @@ from trytond.modules.aishang_payment.tests.tools import server_options
 from trytond.modules.aishang_portal import api
 from trytond.modules.aishang_property.tests.tools import (
     create_building, create_owner, create_residence)
-from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.aishang_helpdesk.tests.tools import (
+    as_user, create_user)
+from trytond.modules.company.tests import (
+    create_company, create_employee, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase, _DBTestCase
 from trytond.transaction import Transaction, TransactionError
@@ -53,7 +57,7 @@ class PortalApiTestCase(RouteTestCase):
     "Owner API"
     module = 'aishang_portal'
     # owner payments (payment.py) answer where online payments are active
-    extras = ['aishang_payment']
+    extras = ['aishang_payment', 'aishang_helpdesk']
 
     @classmethod
     def setUpClass(cls):
@@ -185,6 +189,18 @@ class PortalApiTestCase(RouteTestCase):
                     ])
             tokens = [u.new_session() for u in users]
 
+            # tickets (O3, O4): a category of two kinds, a technician and
+            # a customer service user of the project
+            Category = pool.get('helpdesk.category')
+            repair, complaint = Category.create([{
+                        'company': company.id, 'code': 'SD',
+                        'name': "水电维修", 'kind': 'repair'}, {
+                        'company': company.id, 'code': 'TD',
+                        'name': "服务态度", 'kind': 'complaint'}])
+            technician = create_employee(company, "张师傅")
+            service = create_user(company, 'kefu',
+                ['aishang_helpdesk.group_helpdesk_service'], [project])
+
         cls.company = company.id
         cls.project, cls.other_project = project.id, other.id
         cls.owner_a, cls.owner_b = owner_a.id, owner_b.id
@@ -201,6 +217,8 @@ class PortalApiTestCase(RouteTestCase):
         cls.attachment = attachment.id
         cls.other_attachment = other_attachment.id
         cls.bills_e = [b.id for b in e_wyf]
+        cls.categories = {'repair': repair.id, 'complaint': complaint.id}
+        cls.technician, cls.service_user = technician.id, service.id
         (cls.token_a, cls.token_b, cls.token_c, cls.token_d,
             cls.token_u, cls.token_e) = tokens
 
@@ -1033,6 +1051,161 @@ class PortalApiTestCase(RouteTestCase):
         bills = self.in_db(lambda pool: [(b.state, b.balance)
                 for b in pool.get('property.bill').browse([first, second])])
         self.assertEqual(bills, [('paid', D(0))] * 2)
+
+    # -- tickets (O3, O4) -------------------------------------------------
+
+    def test_tickets(self):
+        "Report, follow, photograph, discuss, confirm, rate and cancel"
+        Ticket = 'helpdesk.ticket'
+        PNG = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
+        categories = self.call('GET', 'owner/ticket-categories?kind=repair',
+            self.token_a).json['categories']
+        self.assertEqual([c['id'] for c in categories],
+            [self.categories['repair']])
+        before = self.count(Ticket)
+        # bad input: nothing written, the field named
+        for body, field in [
+                ({'kind': 'repair', 'description': "漏水",
+                    'resource': self.home_b}, 'resource'),
+                ({'kind': 'repair', 'description': "漏水",
+                    'category': self.categories['complaint']}, 'category'),
+                ({'kind': 'fire', 'description': "漏水"}, 'kind'),
+                ({'kind': 'repair', 'description': ""}, 'description'),
+                ({'kind': 'repair', 'description': "x", 'owner': 1},
+                    'owner'),
+                ]:
+            with self.subTest(field=field):
+                self.assertError(self.call('POST', 'owner/tickets',
+                        self.token_a, body), 400, 'invalid_field', field)
+        self.assertEqual(self.count(Ticket), before)
+
+        created = self.call('POST', 'owner/tickets', self.token_a, {
+                'kind': 'repair', 'category': self.categories['repair'],
+                'resource': self.home_a, 'description': "厨房水管漏水\n很急"})
+        self.assertEqual(created.status_code, 200, created.data)
+        ticket = created.json['ticket']
+        tid = ticket['id']
+        self.assertEqual((ticket['state'], ticket['title'], ticket['area'],
+                ticket['resource']['id']),
+            ('pending', "厨房水管漏水", 'private', self.home_a))
+        self.assertIn('cancel', created.json['actions'])
+        public = self.call('POST', 'owner/tickets', self.token_a, {
+                'kind': 'complaint', 'description': "保安态度差",
+                'contact_phone': '13900000000'}).json['ticket']
+        self.assertEqual(public['area'], 'public')
+
+        # customer service of the project sees them
+        def seen(pool):
+            User = pool.get('res.user')
+            with as_user(User(self.service_user)):
+                return pool.get(Ticket).search([('id', 'in',
+                            [tid, public['id']])])
+        self.assertEqual(len(self.in_db(seen)), 2)
+        reporter, source = self.in_db(lambda pool: (
+                lambda t: (t.reporter.id, t.source))(pool.get(Ticket)(tid)))
+        self.assertEqual((reporter, source), (self.owner_a, 'owner_app'))
+
+        listed = self.call('GET', 'owner/tickets', self.token_a).json
+        self.assertEqual([t['id'] for t in listed['tickets']][:2],
+            [public['id'], tid])
+        self.assertEqual([t['id'] for t in self.call('GET',
+                    'owner/tickets?kind=complaint&state=pending',
+                    self.token_a).json['tickets']], [public['id']])
+        self.assertEqual(self.call('GET', 'owner/tickets', self.token_b
+                ).json['total_count'], 0)
+
+        # photos
+        def upload(data, token=self.token_a, ticket_id=tid):
+            return self.call('POST', f'owner/tickets/{ticket_id}/photos',
+                token, data={'photo': (io.BytesIO(data), 'a.png')})
+        uploaded = upload(PNG)
+        self.assertEqual(uploaded.status_code, 200, uploaded.data)
+        photo = uploaded.json['photo']
+        self.assertEqual(photo['stage'], 'report')
+        self.assertError(upload(b'GIF89a' + b'\0' * 20), 400,
+            'invalid_field', 'photo')
+        with portal_config(photo_max_bytes=100):
+            self.assertError(upload(PNG + b'\0' * 200), 413, 'too_large')
+        got = self.call('GET', photo['url'], self.token_a)
+        self.assertEqual((got.status_code, got.data), (200, PNG))
+
+        # the thread
+        posted = self.call('POST', f'owner/tickets/{tid}/messages',
+            self.token_a, {'body': "请尽快"})
+        self.assertEqual(posted.status_code, 200, posted.data)
+        self.assertEqual(posted.json['message']['author_kind'], 'owner')
+        self.assertError(self.call('POST', f'owner/tickets/{tid}/messages',
+                self.token_a, {'body': "  "}), 400, 'invalid_field', 'body')
+
+        # another owner guessing ids: as unknown ones
+        for method, path, body in [
+                ('GET', f'owner/tickets/{tid}', None),
+                ('GET', f'owner/tickets/{tid}/photos/{photo["id"]}', None),
+                ('POST', f'owner/tickets/{tid}/messages', {'body': "x"}),
+                ('POST', f'owner/tickets/{tid}/cancel', {'reason': "x"}),
+                ('POST', f'owner/tickets/{tid}/rate', {'rating': 5}),
+                ('POST', f'owner/tickets/{tid}/appointment/confirm', {}),
+                ('GET', 'owner/tickets/999999', None)]:
+            with self.subTest(path=path):
+                self.assertError(self.call(method, path, self.token_b,
+                        body), 404, 'not_found')
+        self.assertError(upload(PNG, self.token_b), 404, 'not_found')
+
+        # the appointment proposed by the technician
+        self.assertError(self.call('POST',
+                f'owner/tickets/{tid}/appointment/confirm', self.token_a,
+                {}), 409, 'ticket_action_refused')
+        when = dt.datetime(2026, 12, 1, 2, 0)
+
+        def dispatch(pool):
+            T = pool.get(Ticket)
+            T.accept([T(tid)])
+            T.dispatch([T(tid)], self.technician)
+            T.propose_appointment([T(tid)], when, by='technician')
+            T.post_message([T(tid)], "明早到", kind='technician')
+        self.in_db(dispatch)
+        confirmed = self.call('POST',
+            f'owner/tickets/{tid}/appointment/confirm', self.token_a, {})
+        self.assertEqual(confirmed.status_code, 200, confirmed.data)
+        detail = self.call('GET', f'owner/tickets/{tid}', self.token_a).json
+        self.assertEqual((detail['appointment_state'], detail['technician'],
+                detail['appointment']),
+            ('confirmed', "张师傅", '2026-12-01T02:00:00Z'))
+        self.assertEqual([(m['author_kind'], m['mine'])
+                for m in detail['messages']],
+            [('owner', True), ('technician', False)])
+        self.assertEqual(detail['messages'][1]['author'], "张师傅")
+        self.assertEqual([m['body'] for m in detail['messages']],
+            ["请尽快", "明早到"])
+        self.assertEqual([p['id'] for p in detail['photos']], [photo['id']])
+
+        # rating once closed
+        self.assertError(self.call('POST', f'owner/tickets/{tid}/rate',
+                self.token_a, {'rating': 5}), 409, 'ticket_action_refused')
+
+        def finish(pool):
+            T = pool.get(Ticket)
+            for step in ['take', 'start', 'complete', 'close']:
+                getattr(T, step)([T(tid)])
+        self.in_db(finish)
+        self.assertError(self.call('POST', f'owner/tickets/{tid}/rate',
+                self.token_a, {'rating': 6}), 400, 'invalid_field', 'rating')
+        rated = self.call('POST', f'owner/tickets/{tid}/rate', self.token_a,
+            {'rating': 5, 'comment': "很好"})
+        self.assertEqual(rated.status_code, 200, rated.data)
+        self.assertEqual((rated.json['ticket']['state'],
+                rated.json['ticket']['rating']), ('visited', 5))
+        self.assertError(self.call('POST', f'owner/tickets/{tid}/cancel',
+                self.token_a, {'reason': "不修了"}), 409,
+            'ticket_action_refused')
+
+        # withdrawing the pending complaint
+        cancelled = self.call('POST', f'owner/tickets/{public["id"]}/cancel',
+            self.token_a, {'reason': "已解决"})
+        self.assertEqual(cancelled.status_code, 200, cancelled.data)
+        self.assertEqual(cancelled.json['ticket']['state'], 'cancelled')
+        self.assertError(upload(PNG, ticket_id=public['id']), 409,
+            'ticket_action_refused')
 
     # -- languages --------------------------------------------------------
 
