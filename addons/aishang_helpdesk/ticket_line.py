@@ -104,6 +104,12 @@ class TicketLine(sequence_ordered(), ModelSQL, ModelView):
     def default_chargeable():
         return False
 
+    @staticmethod
+    def default_ticket_state():
+        # A row added in Sao gets no parent value with its defaults: it
+        # stays editable; lines of closed tickets are refused on save
+        return 'pending'
+
     @fields.depends('ticket', '_parent_ticket.state')
     def on_change_with_ticket_state(self, name=None):
         if self.ticket:
