@@ -172,6 +172,11 @@ class Ticket(TicketStepMixin, Workflow, ModelSQL, ModelView):
             help="Still open past its response or resolution deadline."),
         'get_overdue', searcher='search_overdue')
     overdue_notified = fields.Boolean("Overdue Notified", readonly=True)
+    enabled_steps = fields.Function(fields.MultiSelection(
+            'get_optional_steps', "Enabled Steps",
+            help="The steps the company keeps on for this kind of ticket; "
+            "the others are passed automatically."),
+        'get_enabled_steps')
 
     lines = fields.One2Many(
         'helpdesk.ticket.line', 'ticket', "Lines", states=_open,
@@ -364,6 +369,11 @@ class Ticket(TicketStepMixin, Workflow, ModelSQL, ModelView):
             return None, None
         return tuple(reported + delta if delta else None
             for delta in [category.response_time, category.resolution_time])
+
+    @classmethod
+    def get_enabled_steps(cls, tickets, name):
+        return {t.id: sorted(enabled)
+            for t, (enabled, _) in cls._settings(tickets).items()}
 
     @classmethod
     def get_charge_total(cls, tickets, name):

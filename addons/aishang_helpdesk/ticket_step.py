@@ -76,21 +76,22 @@ class TicketStepMixin:
         super().__setup__()
         cls._transitions |= workflow.transitions()
         cls._buttons.update({
-                'accept': _shown_in('pending'),
+                'accept': _shown_in('pending', step='accept'),
                 'dispatch_wizard': _shown_in(
-                    'accepted', 'reopened', *ASSIGNED_STATES),
-                'take': _shown_in('dispatched'),
-                'decline_wizard': _shown_in(*TRANSITIONS['decline'][0]),
-                'appointment_wizard': _shown_in(*ASSIGNED_STATES),
-                'confirm_appointment': {
-                    'invisible': ((Eval('appointment_state') != 'proposed')
-                        | ~Eval('state').in_(ASSIGNED_STATES)),
-                    'depends': ['state', 'appointment_state'],
-                    },
-                'start': _shown_in('taken'),
-                'complete': _shown_in('processing'),
-                'close': _shown_in('done'),
-                'callback_wizard': _shown_in('closed'),
+                    'accepted', 'reopened', *ASSIGNED_STATES,
+                    step='dispatch'),
+                'take': _shown_in('dispatched', step='take'),
+                'decline_wizard': _shown_in(
+                    *TRANSITIONS['decline'][0], technician=True),
+                'appointment_wizard': _shown_in(
+                    *ASSIGNED_STATES, technician=True),
+                'confirm_appointment': _shown_in(
+                    *ASSIGNED_STATES, technician=True,
+                    appointment='proposed'),
+                'start': _shown_in('taken', step='start'),
+                'complete': _shown_in('processing', step='complete'),
+                'close': _shown_in('done', step='close'),
+                'callback_wizard': _shown_in('closed', step='callback'),
                 'cancel_wizard': _shown_in(*TRANSITIONS['cancel'][0]),
                 'reopen_wizard': _shown_in(*TRANSITIONS['reopen'][0]),
                 })
@@ -105,6 +106,11 @@ class TicketStepMixin:
             result=lambda messages: [m.id for m in messages])
 
     # The engine
+
+    @classmethod
+    def get_optional_steps(cls):
+        "The selection of enabled_steps"
+        return [(s, _step_string(s)) for s in OPTIONAL_STEPS]
 
     @classmethod
     def _settings(cls, tickets):
@@ -244,7 +250,8 @@ class TicketStepMixin:
             for step, (froms, _) in TRANSITIONS.items():
                 switch = 'dispatch' if step == 'reassign' else step
                 if ticket.state in froms and (
-                        switch not in OPTIONAL_STEPS or switch in enabled):
+                        switch not in OPTIONAL_STEPS or switch in enabled
+                        ) and (step != 'decline' or ticket.technician):
                     steps.append(step)
             if ticket.state in ASSIGNED_STATES and ticket.technician:
                 steps.append('appointment')
@@ -502,11 +509,21 @@ class TicketStepMixin:
         pass
 
 
-def _shown_in(*states):
-    return {
-        'invisible': ~Eval('state').in_(list(states)),
-        'depends': ['state'],
-        }
+def _shown_in(*states, step=None, technician=False, appointment=None):
+    """Button states: shown in states only, while step is switched on for
+    the ticket, with a technician or with the appointment in that state"""
+    hidden = ~Eval('state').in_(list(states))
+    depends = ['state']
+    if step:
+        hidden |= ~Eval('enabled_steps', []).contains(step)
+        depends.append('enabled_steps')
+    if technician:
+        hidden |= ~Eval('technician')
+        depends.append('technician')
+    if appointment:
+        hidden |= Eval('appointment_state') != appointment
+        depends.append('appointment_state')
+    return {'invisible': hidden, 'depends': depends}
 
 
 def _selection_string(model_name, name, value):

@@ -19,7 +19,7 @@ from trytond.transaction import Transaction
 
 from .tools import (
     HOUR, HelpdeskTestCase, as_user, at, create_user, moves, report,
-    setup_helpdesk)
+    setup_helpdesk, shown_buttons)
 
 T0 = dt.datetime(2026, 3, 2, 1, 0)  # 09:00 in Shanghai
 
@@ -298,6 +298,10 @@ class HelpdeskTicketTestCase(HelpdeskTestCase):
             with self.assertRaises(TicketStepDisabledError) as cm:
                 Ticket.dispatch([suggestion], fixture['zhang'])
             self.assertIn(suggestion.number, cm.exception.message)
+            self.assertEqual(
+                set(suggestion.enabled_steps), {'accept', 'complete', 'close'})
+            self.assertEqual(shown_buttons(suggestion),
+                {'complete', 'cancel_wizard'})
             Ticket.complete([suggestion], "已采纳")
             self.assertEqual(suggestion.state, 'done')
             Ticket.close([suggestion])
@@ -312,6 +316,8 @@ class HelpdeskTicketTestCase(HelpdeskTestCase):
                     ('close', 'done', 'closed', False),
                     ('callback', 'closed', 'visited', True),
                     ])
+            self.assertEqual(shown_buttons(inquiry),
+                {'close', 'cancel_wizard', 'reopen_wizard'})
             Ticket.close([inquiry])
             self.assertEqual(inquiry.state, 'closed')
             # The repairs of the company keep every step
@@ -341,6 +347,9 @@ class HelpdeskTicketTestCase(HelpdeskTestCase):
             Ticket.dispatch([mine], zhang)
             Ticket.dispatch([theirs], li)
 
+            self.assertEqual(shown_buttons(mine), {'dispatch_wizard',
+                    'take', 'decline_wizard', 'appointment_wizard',
+                    'cancel_wizard'})
             with as_user(tech):
                 self.assertEqual(Ticket.search([]), [mine])
                 self.assertEqual(Ticket.steps([Ticket(mine.id)]),

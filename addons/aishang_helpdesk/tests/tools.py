@@ -9,6 +9,7 @@ from trytond.modules.aishang_property.tests.tools import (
     create_building, create_owner, create_project, create_residence)
 from trytond.modules.company.tests import create_employee
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import _DBTestCase
 from trytond.transaction import Transaction
 
@@ -124,3 +125,20 @@ def moves(ticket):
     return [(l.step, l.from_state, l.to_state, l.automatic)
         for l in Log.search([('ticket', '=', ticket.id)],
             order=[('id', 'ASC')])]
+
+
+def shown_buttons(ticket):
+    "The buttons of ticket whose states Sao would show, as it evaluates them"
+    Ticket = Pool().get('helpdesk.ticket')
+    values = {'id': ticket.id}
+    for name in Ticket._fields:
+        value = getattr(ticket, name, None)
+        values[name] = value.id if hasattr(value, 'id') else value
+    values['enabled_steps'] = list(ticket.enabled_steps)
+    shown = set()
+    for button, states in Ticket._buttons.items():
+        invisible = PYSONDecoder(values).decode(
+            PYSONEncoder().encode(states.get('invisible', False)))
+        if not invisible:
+            shown.add(button)
+    return shown
