@@ -137,7 +137,7 @@ class HelpdeskStatisticsTestCase(HelpdeskTestCase):
         "The export holds the figures of the report and its filters"
         import openpyxl
         pool = Pool()
-        Wizard = pool.get('helpdesk.export_xlsx', type='wizard')
+        Wizard = pool.get('property.report.export_xlsx', type='wizard')
         company = create_company()
         with set_company(company):
             fixture = setup_helpdesk(company)
@@ -161,8 +161,11 @@ class HelpdeskStatisticsTestCase(HelpdeskTestCase):
             self.assertIn(fixture['project'].rec_name, filters[0])
             self.assertEqual(headers[:5], ["Category", "Created",
                     "Cancelled", "Open", "Completed"])
+            *rows, total = body
             self.assertEqual(
-                {r[0]: r[1:5] for r in body}, {
+                {r[0]: r[1:5] for r in rows}, {
                     fixture['categories']['SD'].rec_name: [4, 1, 1, 2],
                     fixture['categories']['TD'].rec_name: [2, 0, 2, 0],
                     })
+            # The counts are summed, the rates and averages are not
+            self.assertEqual(total[:6], ["Total", 6, 1, 3, 2, None])

@@ -1,10 +1,9 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
-"""Export of report rows to an .xlsx spreadsheet (R3), for any report.
+"""Export of list rows to an .xlsx spreadsheet (R3, T5), for any model.
 
-A report takes the export with two records in its XML: an
-``ir.action.wizard`` of ``property.report.export_xlsx`` whose model is the
-report and an ``ir.action.keyword`` ``form_action`` on ``<model>,-1``.
+A model takes the export with an ``ir.action.keyword`` ``form_action`` on
+``<model>,-1`` whose action is ``aishang_property.wizard_export_xlsx``.
 The columns are the fields of the report's list view, or its
 ``_xlsx_fields`` when it has them; the title row names the report and the
 filters of its context model (``context_model`` of the context, else the
@@ -221,11 +220,11 @@ class ExportXlsxResult(ModelView):
 
 
 class ExportXlsx(Wizard):
-    """Export the selected rows of a report, or all its rows for the
-    filters of its context, to an .xlsx spreadsheet"""
+    """Export the selected rows of a list, or all its rows for the filters
+    of its context, to an .xlsx spreadsheet"""
     __name__ = 'property.report.export_xlsx'
     start = StateView('property.report.export_xlsx.result',
-        'aishang_cashier.report_export_xlsx_result_view_form', [
+        'aishang_property.xlsx_export_result_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
 
@@ -247,7 +246,7 @@ class ExportXlsx(Wizard):
         filters = context_filters(context_model) if context_model else []
         title = IrModel.get_name(Model.__name__)
         data = write_workbook(title, filters, columns, rows,
-            gettext('aishang_cashier.msg_report_export_total'))
+            gettext('aishang_property.msg_xlsx_export_total'))
         return {
             'file': fields.Binary.cast(data),
             'filename': f'{title}-{Date.today().isoformat()}.xlsx',
