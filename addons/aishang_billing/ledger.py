@@ -2,19 +2,14 @@
 # of this repository for full copyright notices and license terms.
 from sql import Literal
 from sql.aggregate import Count, Min, Sum
-from sql.functions import Function
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.aishang_property.reporting import ToChar
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .bill import RECEIVABLE_STATES
-
-
-class ToChar(Function):
-    __slots__ = ()
-    _function = 'TO_CHAR'
 
 
 class ReceivableLedger(ModelSQL, ModelView):

@@ -11,6 +11,7 @@ from sql.functions import Position, Substring
 from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.aishang_property.reporting import PeriodContextMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -21,26 +22,10 @@ DOCUMENTS = [
     'property.owner_account']
 
 
-class ChangeLogContext(ModelView):
+class ChangeLogContext(PeriodContextMixin, ModelView):
     "Change Log Context"
     __name__ = 'property.change_log.context'
     __string__ = "Change Log Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    project = fields.Many2One(
-        'property.project', "Project",
-        domain=[('company', '=', Eval('company', -1))])
-    from_date = fields.Date(
-        "From Date",
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('from_date', '<=', Eval('to_date')), ())])
-    to_date = fields.Date(
-        "To Date",
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')), ())])
-
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
 
 
 class ChangeLog(ModelSQL, ModelView):

@@ -6,19 +6,16 @@ cashier, summed in SQL"""
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import Function, Round
+from sql.functions import Round
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.aishang_property.reporting import (
+    PeriodContextMixin, ToChar)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 NUMERIC = 'NUMERIC'
-
-
-class ToChar(Function):
-    __slots__ = ()
-    _function = 'TO_CHAR'
 
 
 def num(column):
@@ -41,33 +38,22 @@ def month_start(date):
     return date.replace(day=1)
 
 
-class CollectionContext(ModelView):
+class CollectionContext(PeriodContextMixin, ModelView):
     "Collection Report Context"
     __name__ = 'property.collection.context'
     __string__ = "Collection Report Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    project = fields.Many2One(
-        'property.project', "Project",
-        domain=[('company', '=', Eval('company', -1))])
-    from_date = fields.Date(
-        "From Date",
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('from_date', '<=', Eval('to_date')), ())],
-        help="The first day of the receipts counted.")
-    to_date = fields.Date(
-        "To Date",
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')), ())],
-        help="The last day of the receipts counted.")
     cashier = fields.Many2One('res.user', "Cashier")
     fee_item = fields.Many2One(
         'property.fee_item', "Fee Item",
         domain=[('company', '=', Eval('company', -1))],
         help="Not applied to the summary per payment method.")
 
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._period_setup(
+            "The first day of the receipts counted.",
+            "The last day of the receipts counted.")
 
     @classmethod
     def default_from_date(cls):

@@ -4,34 +4,23 @@
 the arrears at its start was collected; docs/cashier-reports.md defines
 each column"""
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from sql import Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.aishang_property.reporting import (
+    PeriodContextMixin, ratio)
 from trytond.modules.aishang_billing.bill import RECEIVABLE_STATES
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .report_collection import num, total, zero
 
-RATE_UNIT = Decimal('0.0001')
-
-
 def last_day_of_month(date):
     next_month = (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return next_month - dt.timedelta(days=1)
-
-
-def ratio(part, whole):
-    "part / whole to the hundredth of a percent, None when whole is nothing"
-    if not whole:
-        return None
-    return (Decimal(part or 0) / Decimal(whole)).quantize(
-        RATE_UNIT, rounding=ROUND_HALF_UP)
 
 
 def smaller(a, b):
@@ -39,29 +28,18 @@ def smaller(a, b):
     return Case((a < b, a), else_=b)
 
 
-class RateContext(ModelView):
+class RateContext(PeriodContextMixin, ModelView):
     "Collection Rate Context"
     __name__ = 'property.collection.rate.context'
     __string__ = "Collection Rate Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    project = fields.Many2One(
-        'property.project', "Project",
-        domain=[('company', '=', Eval('company', -1))])
-    from_date = fields.Date(
-        "From Date", required=True,
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('from_date', '<=', Eval('to_date')), ())],
-        help="The first day of the period: bills whose fee period starts "
-        "before it are arrears.")
-    to_date = fields.Date(
-        "To Date", required=True,
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')), ())],
-        help="The last day of the period.")
 
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._period_setup(
+            "The first day of the period: bills whose fee period starts "
+            "before it are arrears.",
+            "The last day of the period.", required=True)
 
     @classmethod
     def default_from_date(cls):

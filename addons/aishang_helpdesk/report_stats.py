@@ -13,31 +13,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from sql import Literal, Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import Function
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.aishang_property.reporting import (
+    PeriodContextMixin, ToChar, ratio)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .category import KINDS
 from .workflow import DONE_STATES, OPEN_STATES
-
-RATE_UNIT = Decimal('0.0001')
-
-
-class ToChar(Function):
-    __slots__ = ()
-    _function = 'TO_CHAR'
-
-
-def ratio(part, whole):
-    "part / whole to the hundredth of a percent, None when whole is nothing"
-    if not whole:
-        return None
-    return (Decimal(part or 0) / Decimal(whole)).quantize(
-        RATE_UNIT, rounding=ROUND_HALF_UP)
-
 
 def average(total, count, divisor=1):
     "total / count / divisor to 2 decimals, None when count is nothing"
@@ -47,14 +32,10 @@ def average(total, count, divisor=1):
         Decimal('0.01'), rounding=ROUND_HALF_UP)
 
 
-class StatisticsContext(ModelView):
+class StatisticsContext(PeriodContextMixin, ModelView):
     "Ticket Statistics Context"
     __name__ = 'helpdesk.statistics.context'
     __string__ = "Ticket Statistics Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    project = fields.Many2One(
-        'property.project', "Project",
-        domain=[('company', '=', Eval('company', -1))])
     kind = fields.Selection([(None, "")] + KINDS, "Kind", sort=False)
     category = fields.Many2One(
         'helpdesk.category', "Category",
@@ -62,20 +43,13 @@ class StatisticsContext(ModelView):
             ('company', '=', Eval('company', -1)),
             If(Eval('kind'), ('kind', '=', Eval('kind')), ()),
             ])
-    from_date = fields.Date(
-        "From Date", required=True,
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('from_date', '<=', Eval('to_date')), ())],
-        help="The first day of the reports counted.")
-    to_date = fields.Date(
-        "To Date", required=True,
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')), ())],
-        help="The last day of the reports counted.")
 
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._period_setup(
+            "The first day of the reports counted.",
+            "The last day of the reports counted.", required=True)
 
     @classmethod
     def default_from_date(cls):
