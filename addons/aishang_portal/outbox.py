@@ -7,6 +7,7 @@ the provider: a message gives the provider's template id and its
 parameters, or the configured default template is used with the subject
 and body.
 """
+import datetime as dt
 import re
 
 from trytond.i18n import gettext
@@ -41,6 +42,10 @@ class Outbox(metaclass=PoolMeta):
         states=_PROVIDER,
         help="The values of the template's variables; the subject and body "
         "when empty.")
+    read_date = fields.DateTime(
+        "Read", readonly=True,
+        states={'invisible': Eval('channel') != 'in_app'},
+        help="When the owner read the in-app message in the app.")
 
     @classmethod
     def __setup__(cls):
@@ -53,6 +58,13 @@ class Outbox(metaclass=PoolMeta):
     @classmethod
     def _get_origins(cls):
         return super()._get_origins() + ['property.notice']
+
+    @classmethod
+    def mark_read(cls, messages):
+        "Mark the in-app messages read now, those not read yet"
+        unread = [m for m in messages if m.read_date is None]
+        if unread:
+            cls.write(unread, {'read_date': dt.datetime.now()})
 
     @classmethod
     def _send_sms(cls, messages):

@@ -108,6 +108,17 @@ class Party(metaclass=PoolMeta):
                 ],
             ]
 
+    def portal_inbox_domain(self, unread=False):
+        "The in-app messages the outbox delivered to the owner"
+        domain = [
+            ('party', '=', self.id),
+            ('channel', '=', 'in_app'),
+            ('state', '=', 'sent'),
+            ]
+        if unread:
+            domain.append(('read_date', '=', None))
+        return domain
+
     def portal_ticket_domain(self):
         "The service tickets (aishang_helpdesk) the owner reported"
         return [('reporter', '=', self.id)]

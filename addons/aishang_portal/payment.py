@@ -37,6 +37,43 @@ ORDER_SCHEMA = obj({
         }, additional=True)
 
 
+@endpoint('GET', 'owner/payment-channels', tags=PAYMENTS, model=ORDER_MODEL,
+    summary="The channels the owner can pay through, per project",
+    response=obj({
+            'channels': arr(obj({
+                        'kind': string(enum=CHANNELS),
+                        'name': string(),
+                        'project_ids': arr(integer(), description="The "
+                            "owner's projects whose bills it takes."),
+                        })),
+            }))
+def payment_channels(ctx):
+    """Those POST owner/payments accepts: for each project of the owner,
+    the channel of each kind that Channel.find would take, when its
+    payment method is offered in the project."""
+    Channel = ctx.pool.get('property.payment.channel')
+    projects = {o.resource.project for o in ctx.party.portal_ownerships()}
+    channels = Channel.search([
+            ('company', 'in', list({p.company.id for p in projects})),
+            ['OR', ('project', '=', None),
+                ('project', 'in', [p.id for p in projects])],
+            ], order=[('id', 'ASC')])
+    kinds = {}
+    for project in sorted(projects, key=lambda p: p.id):
+        for kind in CHANNELS:
+            # the project's own channel wins over the company's (find)
+            found = sorted((c for c in channels
+                    if c.kind == kind and c.company == project.company
+                    and c.project in {None, project}),
+                key=lambda c: (c.project is None, c.id))
+            if found and found[0].method.offered_in(project):
+                entry = kinds.setdefault(kind, {
+                        'kind': kind, 'name': found[0].name,
+                        'project_ids': []})
+                entry['project_ids'].append(project.id)
+    return {'channels': [kinds[k] for k in CHANNELS if k in kinds]}
+
+
 @endpoint('POST', 'owner/payments', tags=PAYMENTS, model=ORDER_MODEL,
     summary="Pay bills: a payment order and the channel's parameters",
     request=obj({

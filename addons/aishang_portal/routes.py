@@ -178,6 +178,7 @@ def me(ctx):
         'verified_with': user.verification_channel,
         'resource_count': 0,
         'unread_notices': 0,
+        'unread_messages': 0,
         }
     if party:
         Notice = ctx.pool.get('property.notice')
@@ -186,6 +187,9 @@ def me(ctx):
         result['resource_count'] = len(party.portal_resource_starts())
         result['unread_notices'] = len(notices) - len(
             Read.read_ids(notices, party))
+        result['unread_messages'] = ctx.pool.get(
+            'message.outbox').search_count(
+            party.portal_inbox_domain(unread=True))
     return result
 
 

@@ -59,6 +59,7 @@ ME_SCHEMA = obj({
         'verified_with': nullable(string(enum=['sms', 'wechat_phone'])),
         'resource_count': integer(),
         'unread_notices': integer(),
+        'unread_messages': integer(description="In-app messages unread."),
         }, required=['verified', 'owner'])
 
 

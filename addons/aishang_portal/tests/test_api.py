@@ -663,6 +663,80 @@ class PortalApiTestCase(RouteTestCase):
                     self.token_d).json['notices']],
             ["电梯保养", "3号楼通知", "停水通知"])
 
+    def test_inbox(self):
+        "In-app messages sent to the owner, read status, never another's"
+        self.call('POST', 'owner/messages/read-all', self.token_a, {})
+        now = dt.datetime.now().replace(microsecond=0)
+
+        def create(pool):
+            Outbox = pool.get('message.outbox')
+            values = {'company': self.company, 'channel': 'in_app',
+                'party': self.owner_a, 'state': 'sent', 'attempts': 1,
+                'max_attempts': 3}
+            older, newer, queued, sms, other = Outbox.create([
+                    {**values, 'subject': "缴费提醒", 'body': "您有 2 笔未缴",
+                        'sent_date': now - dt.timedelta(hours=1)},
+                    {**values, 'subject': "停水通知", 'body': "明天停水",
+                        'sent_date': now,
+                        'origin': f'property.notice,{self.notices["停水通知"]}'},
+                    {**values, 'subject': "未发送", 'state': 'queued'},
+                    {**values, 'channel': 'sms', 'subject': "短信",
+                        'sent_date': now},
+                    {**values, 'party': self.owner_b, 'subject': "给B",
+                        'sent_date': now},
+                    ])
+            return older.id, newer.id, queued.id, sms.id, other.id
+        older, newer, queued, sms, other = self.in_db(create)
+
+        inbox = self.call('GET', 'owner/messages?limit=100', self.token_a)
+        self.assertEqual(inbox.status_code, 200, inbox.data)
+        ids = [m['id'] for m in inbox.json['messages']]
+        self.assertEqual([i for i in ids if i in {older, newer}],
+            [newer, older])
+        self.assertFalse({queued, sms, other} & set(ids))
+        self.assertEqual(inbox.json['unread_count'], 2)
+        first = inbox.json['messages'][ids.index(newer)]
+        self.assertEqual((first['subject'], first['body'], first['read'],
+                first['topic'], first['notice_id']),
+            ("停水通知", "明天停水", False, 'notice',
+                self.notices["停水通知"]))
+        self.assertEqual(self.call('GET', 'owner/me', self.token_a).json[
+                'unread_messages'], 2)
+
+        # another owner's message, a queued one, an SMS: unknown
+        for message_id in [other, queued, sms, 999999]:
+            self.assertError(self.call('POST',
+                    f'owner/messages/{message_id}/read', self.token_a, {}),
+                404, 'not_found')
+        self.assertEqual(self.call('GET', 'owner/messages', self.token_b
+                ).json['unread_count'], 1)
+
+        read = self.call('POST', f'owner/messages/{older}/read',
+            self.token_a, {}).json['message']
+        self.assertEqual((read['id'], read['read']), (older, True))
+        unread = self.call('GET', 'owner/messages?unread=true',
+            self.token_a).json
+        self.assertEqual(([m['id'] for m in unread['messages']],
+                unread['total_count'], unread['unread_count']),
+            ([newer], 1, 1))
+        self.assertEqual(self.call('POST', 'owner/messages/read-all',
+                self.token_a, {}).json, {'marked': 1})
+        self.assertEqual(self.call('POST', 'owner/messages/read-all',
+                self.token_a, {}).json, {'marked': 0})
+        self.assertEqual(self.call('GET', 'owner/me', self.token_a).json[
+                'unread_messages'], 0)
+        self.assertError(self.call('GET', 'owner/messages'), 401,
+            'unauthorized')
+
+    def test_payment_channels(self):
+        "The channels of the owner's projects that take their bills"
+        self.assertEqual(self.call('GET', 'owner/payment-channels',
+                self.token_a).json, {'channels': [{'kind': 'sandbox',
+                        'name': "模拟支付", 'project_ids': [self.project]}]})
+        self.assertEqual(self.call('GET', 'owner/payment-channels',
+                self.token_c).json['channels'][0]['project_ids'],
+            [self.other_project])
+
     def test_notice_workflow(self):
         "Publishing needs a project, pushes once; archived notices go away"
         def workflow(pool):
