@@ -32,7 +32,7 @@ describe('build-clean check', () => {
   test('every page of app.json exists and the tab bar has 首页/账单/公告/我的', () => {
     const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
     expect(app.tabBar.list.map((t) => t.text)).toEqual(['首页', '账单', '公告', '我的']);
-    expect(app.pages).toHaveLength(9);
+    expect(app.pages).toHaveLength(12);
   });
 
   test('reports missing files, bad usingComponents, Page() and unknown page paths', () => {

@@ -57,4 +57,50 @@ function billsAnswer() {
   };
 }
 
-module.exports = { bill, billsAnswer, PROPERTY_FEE, PARKING_FEE };
+const RESOURCE = {
+  id: 262, code: '2-1-301', name: '翠湖花园 2-1-301', kind: 'residence', kind_string: '住宅',
+  project: { id: 358, name: '翠湖花园', phone: '0571-88886666' }, building_area: '100.00', primary: true,
+};
+
+// A ticket of GET owner/tickets; `reported` minutes after 2026-11-28 00:00Z.
+function ticket(id, extra) {
+  return Object.assign({
+    id,
+    number: `GD${String(id).padStart(6, '0')}`,
+    kind: 'repair', kind_string: '报事报修',
+    title: '厨房水管漏水',
+    state: 'pending', state_string: '待受理',
+    category: { id: 3, name: '水电维修' },
+    area: 'private',
+    resource: { id: 262, name: '翠湖花园 2-1-301' },
+    location: null,
+    reported: new Date(Date.UTC(2026, 10, 28, 0, id)).toISOString().replace('.000Z', 'Z'),
+    rating: null,
+  }, extra || {});
+}
+
+// GET owner/tickets/{id}
+function ticketDetail(extra, ticketExtra) {
+  return Object.assign({
+    ticket: ticket(7, ticketExtra),
+    description: '厨房水管漏水，水槽下面一直滴水',
+    place: '厨房',
+    contact_phone: '13800138000',
+    urgency: 'normal', urgency_string: '一般',
+    appointment: null, appointment_state: null, appointment_state_string: null, appointment_by: null,
+    technician: null,
+    result: null,
+    completed: null,
+    rating_comment: null,
+    messages: [
+      { id: 1, author_kind: 'owner', author: '王建国', mine: true, body: '请尽快处理', date: '2026-11-28T01:00:00Z' },
+      { id: 2, author_kind: 'service', author: '客服', mine: false, body: '已安排师傅', date: '2026-11-28T01:30:00Z' },
+    ],
+    photos: [{ id: 41, name: 'leak.jpg', stage: 'report', size: 48213, url: 'owner/tickets/7/photos/41' }],
+    actions: ['message', 'photo', 'cancel'],
+  }, extra || {});
+}
+
+module.exports = {
+  bill, billsAnswer, PROPERTY_FEE, PARKING_FEE, RESOURCE, ticket, ticketDetail,
+};

@@ -35,6 +35,18 @@ function fakeServer(routes) {
   return request;
 }
 
+// wx.uploadFile answering answer(call) = {status, data} (data sent as JSON
+// text, as WeChat hands the body to the mini-program) or {networkError}.
+function fakeUpload(answer) {
+  return jest.fn((req) => {
+    const res = answer(req);
+    setTimeout(() => {
+      if (res.networkError) req.fail({ errMsg: 'uploadFile:fail' });
+      else req.success({ statusCode: res.status, data: JSON.stringify(res.data) });
+    }, 0);
+  });
+}
+
 function storage(initial) {
   const store = Object.assign({}, initial);
   return {
@@ -65,7 +77,10 @@ function mockWx(routes, options = {}) {
     login: jest.fn((o) => o.success({ code: 'wx-code-1', errMsg: 'login:ok' })),
     requestPayment: jest.fn((o) => o.success({ errMsg: 'requestPayment:ok' })),
     downloadFile: jest.fn((o) => o.success({ statusCode: 200, tempFilePath: 'wxfile://tmp/1.pdf' })),
+    uploadFile: fakeUpload(() => ({ status: 201, data: { photo: { id: 1 } } })),
     openDocument: jest.fn(),
+    previewImage: jest.fn(),
+    setNavigationBarTitle: jest.fn(),
     stopPullDownRefresh: jest.fn(),
   }, options.wx || {});
   Object.assign(global.wx, mocks);
@@ -104,4 +119,4 @@ function tapButton(comp, selector) {
   button.querySelector('.van-button').dispatchEvent('tap');
 }
 
-module.exports = { ROOT, BASE, fakeServer, mockWx, loadPage, flush, text, all, tapButton };
+module.exports = { ROOT, BASE, fakeServer, fakeUpload, mockWx, loadPage, flush, text, all, tapButton };

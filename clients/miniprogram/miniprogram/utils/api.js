@@ -81,6 +81,86 @@ function request(method, path, data, options = {}) {
   });
 }
 
+// Fails a download or an upload from its HTTP status (the body of a
+// download is the file, not a JSON error).
+function transferError(statusCode, message) {
+  return new ApiError(statusCode, {
+    code: 'http_' + statusCode,
+    message: statusCode === 401 ? '登录已过期，请重新登录' : message,
+  });
+}
+
+// Downloads a file of the API (ticket photo, receipt PDF, notice
+// attachment) with the session header: <image> and openDocument cannot send
+// it. Resolves with the temporary local path. options.loading shows a
+// loading toast meanwhile; options.silent as for request().
+function download(path, options = {}) {
+  return new Promise((resolve, reject) => {
+    const done = () => options.loading && wx.hideLoading();
+    if (options.loading) wx.showLoading({ title: '下载中' });
+    wx.downloadFile({
+      url: url(path),
+      header: headers(),
+      success(res) {
+        done();
+        if (res.statusCode !== 200) {
+          reject(fail(transferError(res.statusCode, '文件下载失败'), options));
+          return;
+        }
+        resolve(res.tempFilePath);
+      },
+      fail() {
+        done();
+        reject(fail(new ApiError(0, null), options));
+      },
+    });
+  });
+}
+
+// Downloads a file of the API and opens it (PDF, office documents).
+function openFile(path, options = {}) {
+  return download(path, Object.assign({ loading: true }, options)).then((file) => {
+    wx.openDocument({ filePath: file, fileType: options.fileType, showMenu: true });
+    return file;
+  });
+}
+
+// Sends a local file as the multipart field `name` (wx.uploadFile); the
+// answer is JSON text. No Content-Type header: wx.uploadFile sets the
+// multipart one with its boundary.
+function upload(path, filePath, name, options = {}) {
+  const header = Object.assign({}, headers());
+  delete header['Content-Type'];
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: url(path),
+      filePath,
+      name,
+      header,
+      timeout: config.uploadTimeout || config.timeout,
+      success(res) {
+        let body = null;
+        try {
+          body = typeof res.data === 'string' ? JSON.parse(res.data) : res.data;
+        } catch (e) {
+          body = null;
+        }
+        if (res.statusCode >= 200 && res.statusCode < 300 && body) {
+          resolve(body);
+          return;
+        }
+        const error = body && body.error
+          ? new ApiError(res.statusCode, body.error)
+          : transferError(res.statusCode, `上传失败（${res.statusCode}）`);
+        reject(fail(error, options));
+      },
+      fail() {
+        reject(fail(new ApiError(0, null), options));
+      },
+    });
+  });
+}
+
 module.exports = {
   ApiError,
   LOGIN_PAGE,
@@ -90,36 +170,7 @@ module.exports = {
   request,
   get: (path, params, options) => request('GET', path, params, options),
   post: (path, body, options) => request('POST', path, body, options),
-};
-
-// Downloads a file of the API (receipt PDF, notice attachment) with the
-// session header and opens it. Resolves with the local path.
-module.exports.openFile = function openFile(path, options = {}) {
-  return new Promise((resolve, reject) => {
-    wx.showLoading({ title: '下载中' });
-    wx.downloadFile({
-      url: url(path),
-      header: headers(),
-      success(res) {
-        wx.hideLoading();
-        if (res.statusCode !== 200) {
-          reject(fail(new ApiError(res.statusCode, {
-            code: 'http_' + res.statusCode,
-            message: res.statusCode === 401 ? '登录已过期，请重新登录' : '文件下载失败',
-          }), options));
-          return;
-        }
-        wx.openDocument({
-          filePath: res.tempFilePath,
-          fileType: options.fileType,
-          showMenu: true,
-        });
-        resolve(res.tempFilePath);
-      },
-      fail() {
-        wx.hideLoading();
-        reject(fail(new ApiError(0, null), options));
-      },
-    });
-  });
+  download,
+  openFile,
+  upload,
 };

@@ -12,4 +12,12 @@ function localDate(iso) {
     + `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
-module.exports = { localDate };
+// 48213 → "47 KB", 7340032 → "7.0 MB".
+function fileSize(size) {
+  if (!size && size !== 0) return '';
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
+module.exports = { localDate, fileSize };

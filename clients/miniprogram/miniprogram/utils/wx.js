@@ -34,4 +34,15 @@ function toast(title) {
   wx.showToast({ title, icon: 'none', duration: 2500 });
 }
 
-module.exports = { login, requestPayment, toast };
+// wx.showModal as a promise of its answer ({confirm, content}); a modal
+// that fails to open counts as cancelled.
+function modal(options) {
+  return new Promise((resolve) => {
+    wx.showModal(Object.assign({}, options, {
+      success: resolve,
+      fail: () => resolve({ confirm: false, cancel: true }),
+    }));
+  });
+}
+
+module.exports = { login, requestPayment, toast, modal };

@@ -3,6 +3,7 @@
 const ownerApi = require('../../domains/owner/api');
 const billingApi = require('../../domains/billing/api');
 const noticesApi = require('../../domains/notices/api');
+const ticketRoutes = require('../../domains/tickets/routes');
 const session = require('../../utils/session');
 
 Component({
@@ -59,6 +60,14 @@ Component({
 
     onMoreNotices() {
       wx.switchTab({ url: '/pages/notices/index' });
+    },
+
+    onNewTicket(e) {
+      wx.navigateTo({ url: ticketRoutes.newTicket(e.currentTarget.dataset.kind) });
+    },
+
+    onTickets() {
+      wx.navigateTo({ url: ticketRoutes.list() });
     },
 
     onNotice(e) {

@@ -1,5 +1,7 @@
-// The owner's profile and logout.
+// The owner's profile, the service entries (报修, 投诉建议, 我的工单) and
+// logout.
 const ownerApi = require('../../domains/owner/api');
+const ticketRoutes = require('../../domains/tickets/routes');
 const session = require('../../utils/session');
 
 const VERIFIED_WITH = { sms: '（短信验证码）', wechat_phone: '（微信手机号）' };
@@ -20,6 +22,14 @@ Component({
 
     onReceipts() {
       wx.navigateTo({ url: '/pages/receipts/index' });
+    },
+
+    onNewTicket(e) {
+      wx.navigateTo({ url: ticketRoutes.newTicket(e.currentTarget.dataset.kind) });
+    },
+
+    onTickets() {
+      wx.navigateTo({ url: ticketRoutes.list() });
     },
 
     onLogout() {

@@ -1,14 +1,7 @@
 // O5: one notice (the server marks it read when it is fetched). The body is
 // HTML sanitized by the server, shown with rich-text.
 const noticesApi = require('../../domains/notices/api');
-const { localDate } = require('../../utils/format');
-
-function sizeLabel(size) {
-  if (!size && size !== 0) return '';
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MB`;
-}
+const { localDate, fileSize } = require('../../utils/format');
 
 Component({
   data: { notice: null, body: '', date: '', projects: '', attachments: [] },
@@ -21,7 +14,7 @@ Component({
           body: answer.body || '',
           date: localDate(answer.notice.publish_start),
           projects: (answer.projects || []).map((p) => p.name).join('、'),
-          attachments: (answer.attachments || []).map((a) => Object.assign({}, a, { size_label: sizeLabel(a.size) })),
+          attachments: (answer.attachments || []).map((a) => Object.assign({}, a, { size_label: fileSize(a.size) })),
         });
       }).catch(() => {});
     },
