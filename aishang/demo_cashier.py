@@ -87,8 +87,9 @@ def populate_cashier(pool, company):
         users = _create_users(pool, company)
         _create_policies(pool, company, users)
         _create_schemes(pool, company)
-        _create_reminder(pool, company)
+        reminders = _create_reminder(pool, company)
         _collect(pool, company, methods)
+        _remind(pool, reminders)
 
 
 def _create_methods(pool, company, accounts):
@@ -156,7 +157,8 @@ def _create_schemes(pool, company):
 
 
 def _create_reminder(pool, company):
-    "A monthly reminder of bills overdue 30 days, on the console channel"
+    """A monthly reminder of bills overdue 30 days, in the app: owners read
+    it in the H5 portal and the mini-program (GET owner/messages)"""
     Template = pool.get('message.template')
     Reminder = pool.get('property.reminder')
     template, = Template.create([{
@@ -168,12 +170,21 @@ def _create_reminder(pool, company):
                 '共${amount}元未缴，最早应缴日期为${oldest_due}。'
                 '请及时到物业服务中心或通过业主小程序缴纳，谢谢！',
                 }])
-    Reminder.create([{
+    return Reminder.create([{
                 'company': company.id, 'name': '逾期30天欠费提醒',
                 'kind': 'reminder', 'overdue_days': 30,
                 'min_amount': D(100), 'interval_days': 30,
-                'channel': 'console', 'template': template.id,
+                'channel': 'in_app', 'template': template.id,
                 }])
+
+
+def _remind(pool, reminders):
+    "Send the reminders once, as their cron would, after the collections"
+    Reminder = pool.get('property.reminder')
+    Outbox = pool.get('message.outbox')
+    Reminder.run(reminders)
+    Outbox.send(Outbox.search([
+                ('channel', '=', 'in_app'), ('state', '=', 'queued')]))
 
 
 def _collect(pool, company, methods):

@@ -350,20 +350,28 @@ def bearer_token(request):
     return token
 
 
+def human_size(size):
+    "A size in bytes as people say it: 16 KB, 5 MB"
+    for unit, factor in [('MB', 1 << 20), ('KB', 1 << 10)]:
+        if size >= factor:
+            return f'{size / factor:.3g} {unit}'
+    return f'{size} B'
+
+
 def read_json(request, max_size):
     from .exceptions import BadInputError, PortalError
     if request.content_length is not None and (
             request.content_length > max_size):
         raise PortalError(gettext('aishang_portal.msg_api_too_large',
-                size=max_size), code='too_large', status=413)
+                size=human_size(max_size)), code='too_large', status=413)
     try:
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise PortalError(gettext('aishang_portal.msg_api_too_large',
-                size=max_size), code='too_large', status=413)
+                size=human_size(max_size)), code='too_large', status=413)
     if len(data) > max_size:
         raise PortalError(gettext('aishang_portal.msg_api_too_large',
-                size=max_size), code='too_large', status=413)
+                size=human_size(max_size)), code='too_large', status=413)
     if not data.strip():
         return {}
     mimetype = request.mimetype or ''

@@ -15,12 +15,13 @@ import os
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from trytond.i18n import gettext
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import settings
 from .api import (
-    Param, arr, boolean, component, datetime, endpoint, integer, nullable,
-    obj, string)
+    Param, arr, boolean, component, datetime, endpoint, human_size, integer,
+    nullable, obj, string)
 from .exceptions import BadInputError, ConflictError, NotFoundError, PortalError
 from .routes import LIMIT, OFFSET, download
 from .serializers import REF_SCHEMA, ref
@@ -28,10 +29,14 @@ from .serializers import REF_SCHEMA, ref
 TICKETS = ['tickets']
 TICKET_MODEL = 'helpdesk.ticket'
 KINDS = ['repair', 'complaint', 'suggestion', 'inquiry']
+KINDS_PATTERN = r'({0})(,({0}))*'.format('|'.join(KINDS))
 STATES = ['pending', 'accepted', 'dispatched', 'taken', 'processing', 'done',
     'closed', 'visited', 'cancelled', 'reopened']
 # The owner may withdraw a ticket until a technician took it
 OWNER_CANCEL_STATES = {'pending', 'accepted', 'dispatched'}
+# and add photos of the problem until the work is done
+OWNER_PHOTO_STATES = {'pending', 'accepted', 'dispatched', 'taken',
+    'processing', 'reopened'}
 TITLE_LENGTH = 40
 # Room left in a multipart body for the boundaries and headers
 MULTIPART_OVERHEAD = 64 * 1024
@@ -86,7 +91,7 @@ def _refused(ticket):
 def owner_actions(ticket, steps):
     "The actions the owner may take on ticket now, given the model's steps"
     actions = ['message']
-    if ticket.state in {'pending', 'accepted'}:
+    if ticket.state in OWNER_PHOTO_STATES:
         actions.append('photo')
     if ('appointment_confirm' in steps
             and ticket.appointment_by != 'owner'):
@@ -117,6 +122,8 @@ TICKET_SCHEMA = component('Ticket', obj({
             'area': string(enum=['private', 'public']),
             'resource': nullable(REF_SCHEMA),
             'location': nullable(REF_SCHEMA),
+            'place': nullable(string()),
+            'project': REF_SCHEMA,
             'reported': datetime(),
             'rating': nullable(integer()),
             }, required=['id', 'number', 'kind', 'state', 'state_string']))
@@ -137,6 +144,8 @@ def ticket_summary(record):
         'resource': ref(record.resource),
         'location': ref(record.location, record.location.name
             if record.location else None),
+        'place': record.place,
+        'project': ref(record.project, record.project.name),
         'reported': record.reported,
         'rating': record.rating,
         }
@@ -360,15 +369,20 @@ def create_ticket(ctx):
 
 
 def _invalid_field(field):
+    "The refusal of a record the owner may not choose, named by its label"
+    Ticket = Pool().get(TICKET_MODEL)
+    label = Ticket.fields_get([field])[field]['string']
     return BadInputError(gettext('aishang_portal.msg_ticket_field_invalid',
-            field=field), field=field)
+            field=label), field=field)
 
 
 @endpoint('GET', 'owner/tickets', tags=TICKETS, model=TICKET_MODEL,
     summary="The owner's tickets, newest first",
     query=[LIMIT, OFFSET,
         Param('state', string(enum=STATES), "Only in this state."),
-        Param('kind', string(enum=KINDS), "Only of this kind.")],
+        Param('kind', string(pattern=KINDS_PATTERN),
+            "Only of this kind, or of these kinds separated by commas "
+            "(complaint,suggestion).")],
     response=obj({
             'tickets': arr(TICKET_SCHEMA),
             'total_count': integer(),
@@ -377,9 +391,10 @@ def _invalid_field(field):
 def tickets(ctx):
     Ticket = ctx.pool.get(TICKET_MODEL)
     domain = list(ctx.party.portal_ticket_domain())
-    for name in ['state', 'kind']:
-        if ctx.query[name]:
-            domain.append((name, '=', ctx.query[name]))
+    if ctx.query['state']:
+        domain.append(('state', '=', ctx.query['state']))
+    if ctx.query['kind']:
+        domain.append(('kind', 'in', ctx.query['kind'].split(',')))
     records = Ticket.search(domain,
         offset=ctx.query['offset'], limit=ctx.query['limit'],
         order=[('reported', 'DESC'), ('id', 'DESC')])
@@ -414,7 +429,7 @@ def ticket_photo(ctx, ticket_id, attachment_id):
 
 def _too_large(size):
     return PortalError(gettext('aishang_portal.msg_api_too_large',
-            size=size), code='too_large', status=413)
+            size=human_size(size)), code='too_large', status=413)
 
 
 @endpoint('POST', 'owner/tickets/<int:ticket_id>/photos', tags=TICKETS,
@@ -422,8 +437,8 @@ def _too_large(size):
     summary="Add a photo to a ticket (multipart/form-data, field photo)",
     description="A PNG, JPEG or WebP image (checked by its content) of at "
     "most `[aishang_portal] photo_max_bytes` (5 MiB) as the field `photo` "
-    "of a multipart/form-data body; while the ticket is pending or "
-    "accepted, stored as a photo of the report.",
+    "of a multipart/form-data body; until the work is done, stored as a "
+    "photo of the report.",
     form=obj({'photo': string(format='binary')}, required=['photo']),
     response=obj({'photo': PHOTO_SCHEMA}),
     errors=['not_found', 'too_large', 'bad_request', 'invalid_field',
@@ -438,7 +453,7 @@ def add_ticket_photo(ctx, ticket_id):
             request.content_length > max_size + MULTIPART_OVERHEAD):
         raise _too_large(max_size)
     record = _ticket(ctx, ticket_id)
-    if record.state not in {'pending', 'accepted'}:
+    if record.state not in OWNER_PHOTO_STATES:
         raise _refused(record)
     if request.mimetype != 'multipart/form-data':
         raise BadInputError(gettext('aishang_portal.msg_ticket_photo_missing'),

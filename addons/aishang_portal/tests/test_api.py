@@ -82,9 +82,10 @@ class PortalApiTestCase(RouteTestCase):
         lang, = Lang.search([('code', '=', 'zh_CN')])
         lang.translatable = True
         lang.save()
-        Translation.translation_import('zh_CN', 'aishang_portal',
-            os.path.join(os.path.dirname(__file__), '..', 'locale',
-                'zh_CN.po'))
+        for module in ['aishang_portal', 'aishang_helpdesk']:
+            Translation.translation_import('zh_CN', module,
+                os.path.join(os.path.dirname(__file__), '..', '..', module,
+                    'locale', 'zh_CN.po'))
 
         company = create_company()
         with set_company(company):
@@ -1152,6 +1153,11 @@ class PortalApiTestCase(RouteTestCase):
                 self.assertError(self.call('POST', 'owner/tickets',
                         self.token_a, body), 400, 'invalid_field', field)
         self.assertEqual(self.count(Ticket), before)
+        # the owner reads the field's label, not its name
+        refused = self.call('POST', 'owner/tickets', self.token_a, {
+                'kind': 'repair', 'description': "漏水",
+                'category': self.categories['complaint']}, language='zh-CN')
+        self.assertIn("“分类”", refused.json['error']['message'])
 
         created = self.call('POST', 'owner/tickets', self.token_a, {
                 'kind': 'repair', 'category': self.categories['repair'],
@@ -1163,8 +1169,10 @@ class PortalApiTestCase(RouteTestCase):
                 ticket['resource']['id']),
             ('pending', "厨房水管漏水", 'private', self.home_a))
         self.assertIn('cancel', created.json['actions'])
+        public_place = "南门岗亭"
         public = self.call('POST', 'owner/tickets', self.token_a, {
                 'kind': 'complaint', 'description': "保安态度差",
+                'place': public_place,
                 'contact_phone': '13900000000'}).json['ticket']
         self.assertEqual(public['area'], 'public')
 
@@ -1185,6 +1193,16 @@ class PortalApiTestCase(RouteTestCase):
         self.assertEqual([t['id'] for t in self.call('GET',
                     'owner/tickets?kind=complaint&state=pending',
                     self.token_a).json['tickets']], [public['id']])
+        self.assertEqual([t['id'] for t in self.call('GET',
+                    'owner/tickets?kind=suggestion,complaint',
+                    self.token_a).json['tickets']], [public['id']])
+        self.assertEqual(len(self.call('GET',
+                    'owner/tickets?kind=repair,complaint',
+                    self.token_a).json['tickets']), 2)
+        self.assertError(self.call('GET', 'owner/tickets?kind=repair,fire',
+                self.token_a), 400, 'invalid_field', 'kind')
+        self.assertEqual((listed['tickets'][0]['project']['id'],
+                listed['tickets'][0]['place']), (self.project, public_place))
         self.assertEqual(self.call('GET', 'owner/tickets', self.token_b
                 ).json['total_count'], 0)
 
@@ -1199,7 +1217,9 @@ class PortalApiTestCase(RouteTestCase):
         self.assertError(upload(b'GIF89a' + b'\0' * 20), 400,
             'invalid_field', 'photo')
         with portal_config(photo_max_bytes=100):
-            self.assertError(upload(PNG + b'\0' * 200), 413, 'too_large')
+            error = self.assertError(upload(PNG + b'\0' * 200), 413,
+                'too_large')
+            self.assertIn("100 B", error['message'])
         got = self.call('GET', photo['url'], self.token_a)
         self.assertEqual((got.status_code, got.data), (200, PNG))
 
@@ -1238,6 +1258,8 @@ class PortalApiTestCase(RouteTestCase):
             T.propose_appointment([T(tid)], when, by='technician')
             T.post_message([T(tid)], "明早到", kind='technician')
         self.in_db(dispatch)
+        # photos of the problem until the work is done
+        self.assertEqual(upload(PNG).status_code, 200)
         confirmed = self.call('POST',
             f'owner/tickets/{tid}/appointment/confirm', self.token_a, {})
         self.assertEqual(confirmed.status_code, 200, confirmed.data)
@@ -1251,7 +1273,8 @@ class PortalApiTestCase(RouteTestCase):
         self.assertEqual(detail['messages'][1]['author'], "张师傅")
         self.assertEqual([m['body'] for m in detail['messages']],
             ["请尽快", "明早到"])
-        self.assertEqual([p['id'] for p in detail['photos']], [photo['id']])
+        self.assertEqual([p['id'] for p in detail['photos']][0], photo['id'])
+        self.assertEqual(len(detail['photos']), 2)
 
         # rating once closed
         self.assertError(self.call('POST', f'owner/tickets/{tid}/rate',
@@ -1262,6 +1285,7 @@ class PortalApiTestCase(RouteTestCase):
             for step in ['take', 'start', 'complete', 'close']:
                 getattr(T, step)([T(tid)])
         self.in_db(finish)
+        self.assertError(upload(PNG), 409, 'ticket_action_refused')
         self.assertError(self.call('POST', f'owner/tickets/{tid}/rate',
                 self.token_a, {'rating': 6}), 400, 'invalid_field', 'rating')
         rated = self.call('POST', f'owner/tickets/{tid}/rate', self.token_a,
