@@ -90,7 +90,7 @@ def _refused(ticket):
 
 def owner_actions(ticket, steps):
     "The actions the owner may take on ticket now, given the model's steps"
-    actions = ['message']
+    actions = ['message'] if ticket.state != 'cancelled' else []
     if ticket.state in OWNER_PHOTO_STATES:
         actions.append('photo')
     if ('appointment_confirm' in steps
@@ -318,7 +318,8 @@ def create_ticket(ctx):
         'reporter': ctx.party.id, 'contact_name': ctx.party.name,
         'contact_phone': (body.get('contact_phone')
             or ctx.party.owner_phone or ctx.party.phone),
-        'description': body['description'], 'place': body.get('place')}
+        'description': _text(body, 'description'),
+        'place': body.get('place')}
     if body.get('resource') is not None:
         if body.get('location') is not None:
             raise _invalid_field('location')
@@ -359,13 +360,23 @@ def create_ticket(ctx):
         if not categories:
             raise _invalid_field('category')
         values['category'] = categories[0].id
-    title = body.get('title') or body['description'].strip().splitlines()[0]
+    title = (body.get('title') or '').strip() or values[
+        'description'].splitlines()[0]
     values['title'] = title[:TITLE_LENGTH]
     with Transaction().set_context(company=project.company.id):
         ticket = Ticket.report(values)
     ticket = Ticket(ticket.id)
     return {'ticket': ticket_summary(ticket),
         'actions': owner_actions(ticket, _steps(ctx, [ticket])[ticket.id])}
+
+
+def _text(body, field):
+    "The text of field in body without surrounding blanks, never empty"
+    text = body[field].strip()
+    if not text:
+        raise BadInputError(gettext('aishang_portal.msg_api_field_required',
+                field=field), field=field)
+    return text
 
 
 def _invalid_field(field):
@@ -490,10 +501,9 @@ def add_ticket_photo(ctx, ticket_id):
 def post_ticket_message(ctx, ticket_id):
     Ticket = ctx.pool.get(TICKET_MODEL)
     record = _ticket(ctx, ticket_id)
-    body = ctx.body['body'].strip()
-    if not body:
-        raise BadInputError(gettext('aishang_portal.msg_api_field_required',
-                field='body'), field='body')
+    body = _text(ctx.body, 'body')
+    if record.state == 'cancelled':
+        raise _refused(record)
     posted, = Ticket.post_message([record], body, kind='owner',
         party=ctx.party.id)
     return {'message': message(posted, record, ctx.party)}

@@ -1146,6 +1146,7 @@ class PortalApiTestCase(RouteTestCase):
                     'category': self.categories['complaint']}, 'category'),
                 ({'kind': 'fire', 'description': "漏水"}, 'kind'),
                 ({'kind': 'repair', 'description': ""}, 'description'),
+                ({'kind': 'repair', 'description': " \n "}, 'description'),
                 ({'kind': 'repair', 'description': "x", 'owner': 1},
                     'owner'),
                 ]:
@@ -1302,6 +1303,10 @@ class PortalApiTestCase(RouteTestCase):
             self.token_a, {'reason': "已解决"})
         self.assertEqual(cancelled.status_code, 200, cancelled.data)
         self.assertEqual(cancelled.json['ticket']['state'], 'cancelled')
+        self.assertEqual(cancelled.json['actions'], [])
+        self.assertError(self.call('POST',
+                f'owner/tickets/{public["id"]}/messages', self.token_a,
+                {'body': "还在吗"}), 409, 'ticket_action_refused')
         self.assertError(upload(PNG, ticket_id=public['id']), 409,
             'ticket_action_refused')
 

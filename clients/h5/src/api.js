@@ -80,7 +80,10 @@ async function send(method, path, { body, query, raw = false, notify = true, blo
   // the token goes to the API only, never to another URL (the sandbox pay URL)
   if (token && !raw) headers.Authorization = `Bearer ${token}`
   const init = { method, headers }
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // multipart: the browser sets Content-Type with its boundary
+    init.body = body
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
@@ -157,11 +160,34 @@ export const receipt = (id) => get(`owner/receipts/${id}`)
 export const notices = (query) => get('owner/notices', { query })
 export const notice = (id) => get(`owner/notices/${id}`)
 
-// A file of the API (receipt PDF, notice attachment): it needs the token,
-// so it is fetched and handed to the browser as an object URL.
+// -- Tickets (O3, O4): repairs, complaints, suggestions
+export const ticketCategories = (kind, options) => get('owner/ticket-categories', { ...options, query: { kind } })
+export const createTicket = (body, options) => post('owner/tickets', body, options)
+// kind: one kind or several separated by commas ("complaint,suggestion")
+export const tickets = (query) => get('owner/tickets', { query })
+export const ticket = (id) => get(`owner/tickets/${id}`)
+export function addTicketPhoto(id, file, options) {
+  const form = new FormData()
+  form.append('photo', file, file.name)
+  return post(`owner/tickets/${id}/photos`, form, options)
+}
+export const postTicketMessage = (id, body) => post(`owner/tickets/${id}/messages`, { body })
+export const confirmTicketAppointment = (id) => post(`owner/tickets/${id}/appointment/confirm`, {})
+export function rateTicket(id, rating, comment) {
+  return post(`owner/tickets/${id}/rate`, comment ? { rating, comment } : { rating })
+}
+export const cancelTicket = (id, reason) => post(`owner/tickets/${id}/cancel`, { reason })
+
+// A file of the API (receipt PDF, notice attachment, ticket photo) needs the
+// token: it is fetched and handed to the browser as an object URL, which the
+// caller revokes (URL.revokeObjectURL) once done with it.
+export async function objectUrl(path, options) {
+  const data = await send('GET', path, { ...options, blob: true })
+  return URL.createObjectURL(data)
+}
+
 export async function download(path, filename) {
-  const data = await send('GET', path, { blob: true })
-  const url = URL.createObjectURL(data)
+  const url = await objectUrl(path)
   const link = document.createElement('a')
   link.href = url
   if (filename) link.download = filename

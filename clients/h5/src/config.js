@@ -3,11 +3,6 @@ const env = import.meta.env || {}
 
 export const API_BASE = '/aishang/api/v1/'
 
-export const features = {
-  // 报修/投诉 (O3, O4) wait for the ticket API of aishang_helpdesk
-  tickets: env.VITE_FEATURE_TICKETS === 'true',
-}
-
 // Payment channels offered by the H5 portal; the server refuses
 // (payment_refused) a channel the company has not set up.
 export const payChannels = (env.VITE_PAY_CHANNELS || 'sandbox,alipay,unionpay')

@@ -21,3 +21,9 @@ export function dateTime(value) {
   return `${china.getUTCFullYear()}-${pad(china.getUTCMonth() + 1)}-${pad(china.getUTCDate())} ` +
     `${pad(china.getUTCHours())}:${pad(china.getUTCMinutes())}`
 }
+
+// 2300000 → "2.2 MB", 5120 → "5 KB"
+export function fileSize(bytes) {
+  if (bytes >= 1048576) return `${Math.round(bytes / 104857.6) / 10} MB`
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`
+}

@@ -1,6 +1,5 @@
 import { createRouter, createWebHistory, createMemoryHistory } from 'vue-router'
 import { getToken, onUnauthorized } from './api.js'
-import { features } from './config.js'
 
 export const routes = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
@@ -11,6 +10,11 @@ export const routes = [
   { path: '/receipts/:id(\\d+)', name: 'receipt', component: () => import('./pages/ReceiptPage.vue'), props: true, meta: { title: '电子收据' } },
   { path: '/notices', name: 'notices', component: () => import('./pages/NoticesPage.vue'), meta: { tab: true, title: '公告' } },
   { path: '/notices/:id(\\d+)', name: 'notice', component: () => import('./pages/NoticePage.vue'), props: true, meta: { title: '公告详情' } },
+  { path: '/tickets', name: 'tickets', component: () => import('./pages/TicketsPage.vue'), meta: { title: '我的报修/投诉' } },
+  { path: '/tickets/new', name: 'ticket-new', component: () => import('./pages/TicketNewPage.vue'), meta: { title: '报修/投诉建议' } },
+  { path: '/tickets/:id(\\d+)', name: 'ticket', component: () => import('./pages/TicketPage.vue'), props: true, meta: { title: '工单详情' } },
+  { path: '/repairs', redirect: { name: 'tickets', query: { kind: 'repair' } } },
+  { path: '/complaints', redirect: { name: 'tickets', query: { kind: 'complaint' } } },
   { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true, title: '我的' } },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
@@ -21,7 +25,6 @@ export function createAppRouter(history = createWebHistory('/owner/')) {
     if (!to.meta.public && !getToken()) {
       return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
-    if (to.meta.tickets && !features.tickets) return { name: 'home' }
     return true
   })
   router.afterEach((to) => {

@@ -1,11 +1,13 @@
 // The Vant components the portal uses (registered once; tree-shaken build)
 import {
-  Button, Cell, CellGroup, Checkbox, Empty, Field, Form, Icon, List, Loading,
-  NavBar, Radio, RadioGroup, PullRefresh, SubmitBar, Tabbar, TabbarItem, Tag, Badge,
+  ActionSheet, Badge, Button, Cell, CellGroup, Checkbox, Dialog, Empty, Field, Form, Grid, GridItem, Icon,
+  Image, List, Loading, NavBar, Radio, RadioGroup, PullRefresh, Rate, SubmitBar, Tab, Tabbar, TabbarItem,
+  Tabs, Tag, Uploader,
 } from 'vant'
 
-const components = [Button, Cell, CellGroup, Checkbox, Empty, Field, Form, Icon, List,
-  Loading, NavBar, Radio, RadioGroup, PullRefresh, SubmitBar, Tabbar, TabbarItem, Tag, Badge]
+const components = [ActionSheet, Badge, Button, Cell, CellGroup, Checkbox, Dialog, Empty, Field, Form, Grid,
+  GridItem, Icon, Image, List, Loading, NavBar, Radio, RadioGroup, PullRefresh, Rate, SubmitBar, Tab, Tabbar,
+  TabbarItem, Tabs, Tag, Uploader]
 
 export default {
   install(app) {

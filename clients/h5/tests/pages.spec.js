@@ -10,7 +10,6 @@ import PayPage from '../src/pages/PayPage.vue'
 import NoticesPage from '../src/pages/NoticesPage.vue'
 import HomePage from '../src/pages/HomePage.vue'
 import MePage from '../src/pages/MePage.vue'
-import { features } from '../src/config.js'
 import { waitForOrder, launch } from '../src/domains/payment/channels.js'
 
 const TOKEN = 'cb04aa8a8d0f6142e2b0700e4bd235927d81b27698c20cd9d1dc151dc3f1babc'
@@ -156,12 +155,17 @@ describe('owner pages', () => {
     wrapper.unmount()
   })
 
-  it('me: tickets stay hidden behind their flag; logout goes to the login page', async () => {
+  it('me: links to 报修 and 投诉建议; logout goes to the login page', async () => {
     const fetch = fakeFetch({ 'GET owner/me': { verified: true, owner: { name: '王建国' }, phone: '138****0311' }, 'POST owner/logout': { logged_out: true } })
     vi.stubGlobal('fetch', fetch)
-    expect(features.tickets).toBe(false)
     const { wrapper, router } = await mountPage(MePage, { path: '/me' })
-    expect(wrapper.text()).not.toContain('报修')
+    const cell = (title) => wrapper.findAll('.van-cell').find((c) => c.text() === title)
+    // the pages behind are loaded lazily: wait for the navigation
+    await cell('投诉建议').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/tickets?kind=complaint'))
+    await router.push('/me')
+    await cell('报修').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/tickets?kind=repair'))
     await wrapper.find('button.logout').trigger('click')
     await flushPromises()
     expect(fetch.calls.some((c) => c.path === 'owner/logout')).toBe(true)
