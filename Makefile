@@ -57,7 +57,7 @@ test-clients: $(H5_MODULES) $(MP_MODULES)
 $(MP_MODULES): $(MP_DIR)/package-lock.json
 	cd $(MP_DIR) && npm ci --no-audit --no-fund --loglevel=error
 
-test-browser: $(INSTALL_STAMP) $(SAO_STAMP)
+test-browser: $(INSTALL_STAMP) $(SAO_STAMP) $(H5_DIST)
 	$(VENV_PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 install: $(INSTALL_STAMP)

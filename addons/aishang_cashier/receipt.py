@@ -79,6 +79,10 @@ class Receipt(ReceiptPostingMixin, Workflow, ModelSQL, ModelView):
     void_reason = fields.Text("Void Reason", readonly=True)
     del _states
 
+    def printed_cashier(self):
+        "Who took the money, as the printed receipt says"
+        return self.cashier.name if self.cashier else ''
+
     @classmethod
     def view_attributes(cls):
         return super().view_attributes() + [

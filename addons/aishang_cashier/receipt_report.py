@@ -140,7 +140,7 @@ class ReceiptReport(LayoutReportMixin, Report):
             project_phone=receipt.project.phone or '',
             resource=receipt.resource.code if receipt.resource else '',
             payer=receipt.party.rec_name,
-            cashier=receipt.cashier.name if receipt.cashier else '',
+            cashier=receipt.printed_cashier(),
             state=receipt.state,
             state_string=receipt.state_string,
             void=receipt.state == 'void',

@@ -132,8 +132,10 @@ class Demo:
 # ---------------------------------------------------------------------------
 
 @pytest.fixture(scope='session')
-def server(tmp_path_factory):
-    "A trytond serving a fresh demo database and Sao; yields its base URL"
+def demo_server(tmp_path_factory):
+    """A trytond serving a fresh demo database, Sao and the H5 portal;
+    yields its base URL and its log file (the demo's logging: warnings,
+    requests and the SMS codes of the console backend)"""
     if not (SAO_ROOT / 'index.html').exists():
         pytest.fail(f"Sao is missing in {SAO_ROOT}: run `make sao`")
     var_dir = tmp_path_factory.mktemp('demo')
@@ -151,7 +153,8 @@ def server(tmp_path_factory):
     conf = var_dir / 'trytond.conf'
     log = open(var_dir / 'trytond.log', 'wb')
     process = subprocess.Popen([sys.executable, '-m', 'trytond.cli',
-            '-c', str(conf), '-d', DATABASE],
+            '-c', str(conf), '-d', DATABASE,
+            '--logconf', str(var_dir / 'logging.conf')],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
     url = f'http://127.0.0.1:{port}/'
@@ -168,7 +171,7 @@ def server(tmp_path_factory):
                         + (var_dir / 'trytond.log').read_text()[-3000:])
                 time.sleep(0.3)
         assert version.startswith('8.0'), version
-        yield url
+        yield url, var_dir / 'trytond.log'
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)  # our own process group
@@ -178,6 +181,18 @@ def server(tmp_path_factory):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
+
+
+@pytest.fixture(scope='session')
+def server(demo_server):
+    "The base URL of the demo server"
+    return demo_server[0]
+
+
+@pytest.fixture(scope='session')
+def server_log(demo_server):
+    "The log file of the demo server"
+    return demo_server[1]
 
 
 @pytest.fixture(scope='session')

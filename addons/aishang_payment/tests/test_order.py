@@ -173,6 +173,9 @@ class PaymentOrderTestCase(PaymentTestCase):
         self.assertEqual([b.state for b in Bill.browse([wyf[0], cwf[0]])],
             ['paid', 'paid'])
         self.assertEqual(order.to_api()['receipt'], 'CH-0000001')
+        # printed as taken by the channel, not by the server's user
+        self.assertEqual(receipt.printed_cashier(),
+            f"Online payment ({channels['sandbox'].name})")
 
         # WeChat retries: a duplicate is a success and nothing more
         for _ in range(2):
