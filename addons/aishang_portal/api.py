@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import partial
 
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import PathConverter
 
 from trytond import backend, config
 from trytond.exceptions import UserError, UserWarning
@@ -78,6 +79,13 @@ ERRORS = {
     }
 # The declared endpoints, in the order of declaration; filled at import
 ENDPOINTS = []
+# The largest record id (PostgreSQL INTEGER): larger ids in a path answer
+# 404 and in a body 400, instead of reaching the database (SQLite cannot
+# bind integers beyond 64 bits)
+MAX_ID = 2 ** 31 - 1
+# Characters no text field accepts: NUL (PostgreSQL refuses it in text) and
+# lone surrogates (not encodable in UTF-8)
+INVALID_CHARACTERS = re.compile('[\x00\ud800-\udfff]')
 
 
 # ---------------------------------------------------------------------------
@@ -97,8 +105,12 @@ def _default(value):
 
 
 def dumps(data):
-    return json.dumps(data, default=_default, ensure_ascii=False,
+    text = json.dumps(data, default=_default, ensure_ascii=False,
         separators=(',', ':'))
+    if INVALID_CHARACTERS.search(text):
+        # a lone surrogate (echoed from a request) cannot be sent as UTF-8
+        text = json.dumps(data, default=_default, separators=(',', ':'))
+    return text
 
 
 def json_response(data, status=200, headers=None):
@@ -158,6 +170,11 @@ def integer(**kw):
 
 def boolean(**kw):
     return {'type': 'boolean', **kw}
+
+
+def identifier(**kw):
+    "The id of a record, as a request names it"
+    return integer(minimum=1, maximum=MAX_ID, **kw)
 
 
 def money(description=None):
@@ -248,7 +265,7 @@ def validate(value, schema, field):
         return items
     if type_ == 'integer':
         if isinstance(value, str) and schema.get('x-query'):
-            if not re.fullmatch(r'-?\d{1,18}', value):
+            if not re.fullmatch(r'-?[0-9]{1,18}', value):
                 raise _invalid('msg_api_field_type', field, type='integer')
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -271,6 +288,8 @@ def validate(value, schema, field):
     if type_ == 'string':
         if not isinstance(value, str):
             raise _invalid('msg_api_field_type', field, type='string')
+        if INVALID_CHARACTERS.search(value):
+            raise _invalid('msg_api_field_characters', field)
         if len(value) < schema.get('minLength', 0):
             raise _invalid('msg_api_field_required', field)
         if 'maxLength' in schema and len(value) > schema['maxLength']:
@@ -279,8 +298,9 @@ def validate(value, schema, field):
         if 'enum' in schema and value not in schema['enum']:
             raise _invalid('msg_api_field_enum', field,
                 values=', '.join(schema['enum']))
+        # as JSON Schema (ECMA-262) patterns: \d is 0-9, not any digit
         if 'pattern' in schema and not re.fullmatch(
-                schema['pattern'], value):
+                schema['pattern'], value, re.ASCII):
             raise _invalid('msg_api_field_invalid', field)
         return value
     return value
@@ -381,7 +401,7 @@ def read_json(request, max_size):
             code='invalid_json')
     try:
         return json.loads(data.decode('utf-8'), parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadInputError(gettext('aishang_portal.msg_api_invalid_json'),
             code='invalid_json')
 
@@ -499,6 +519,11 @@ class Endpoint:
                     ctx.body = validate(
                         read_json(request, self.max_body), self.request, '')
                 ctx.query = self._parse_query(request)
+                if any(isinstance(v, int) and v > MAX_ID
+                        for v in view_args.values()):
+                    from .exceptions import NotFoundError
+                    raise NotFoundError(
+                        gettext('aishang_portal.msg_api_not_found'))
                 result = self.handler(ctx, **view_args)
             except (TransactionError, backend.DatabaseOperationalError):
                 raise
@@ -557,6 +582,8 @@ def endpoint(method, path, *, summary, tags, auth='owner', request=None,
     valid session) or 'owner' (a session bound to a verified owner).
     form: the schema of a multipart/form-data body (for the document
     only: the handler reads ctx.request.files itself).
+    produces: the media type of the answer, or the list of those a file
+    download may have.
     The handler gets a Context and the path arguments.
     """
     def decorator(func):
@@ -601,16 +628,24 @@ def openapi_path(path):
 def _path_parameters(path):
     parameters = []
     for converter, name in _CONVERTER.findall(path):
-        schema = integer(minimum=1) if converter == 'int' else string()
+        schema = identifier() if converter == 'int' else string()
         parameters.append({'name': name, 'in': 'path', 'required': True,
                 'schema': schema})
     return parameters
 
 
+def _anchored(pattern):
+    "pattern as validate() applies it (fullmatch), for JSON Schema (search)"
+    if pattern.startswith('^') and pattern.endswith('$'):
+        return pattern
+    return f'^(?:{pattern})$'
+
+
 def _clean(schema):
-    "Drop our private keywords"
+    "Drop our private keywords; anchor the patterns"
     if isinstance(schema, dict):
-        return {k: _clean(v) for k, v in schema.items()
+        return {k: _anchored(v) if k == 'pattern' and isinstance(v, str)
+            else _clean(v) for k, v in schema.items()
             if not k.startswith('x-query')}
     if isinstance(schema, list):
         return [_clean(v) for v in schema]
@@ -642,15 +677,18 @@ def openapi():
             }
         if declared.description:
             operation['description'] = declared.description
+        # an empty value (?kind=) counts as absent (_parse_query)
         parameters = _path_parameters(declared.path) + [{
                 'name': p.name, 'in': 'query', 'required': p.required,
+                **({} if p.required else {'allowEmptyValue': True}),
                 'description': p.description, 'schema': _clean(p.schema)}
             for p in declared.query]
         if parameters:
             operation['parameters'] = parameters
         if declared.request is not None:
+            # a body without required fields may be left out (read as {})
             operation['requestBody'] = {
-                'required': True,
+                'required': bool(_resolve(declared.request).get('required')),
                 'content': {'application/json': {
                         'schema': _clean(declared.request)}},
                 }
@@ -664,8 +702,11 @@ def openapi():
             content = {'application/json': {
                     'schema': _clean(declared.response or obj({}))}}
         else:
-            content = {declared.produces: {
-                    'schema': string(format='binary')}}
+            produces = declared.produces
+            if isinstance(produces, str):
+                produces = [produces]
+            content = {media_type: {'schema': string(format='binary')}
+                for media_type in produces}
         responses = {'200': {'description': "Success", 'content': content}}
         by_status = {}
         for code in _error_codes(declared):
@@ -725,7 +766,13 @@ def _unknown_view(request, database_name=None, rest=None):
     return static_error('not_found', 404, request_language(request))
 
 
+class AnyPathConverter(PathConverter):
+    "Any path, even with a newline (%0A), where the path converter stops"
+    regex = '[^/](?s:.)*?'
+
+
+app.url_map.converters['anypath'] = AnyPathConverter
 _ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-app.route(f'/<database_name>{PREFIX}<path:rest>', methods=_ALL_METHODS)(
+app.route(f'/<database_name>{PREFIX}<anypath:rest>', methods=_ALL_METHODS)(
     _unknown_view)
-app.route(f'{PREFIX}<path:rest>', methods=_ALL_METHODS)(_unknown_view)
+app.route(f'{PREFIX}<anypath:rest>', methods=_ALL_METHODS)(_unknown_view)

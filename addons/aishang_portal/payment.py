@@ -12,7 +12,8 @@ receipt is there.
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 
-from .api import arr, boolean, endpoint, integer, nullable, obj, string
+from .api import (
+    arr, boolean, endpoint, identifier, integer, nullable, obj, string)
 from .exceptions import ConflictError, NotFoundError
 
 PAYMENTS = ['payments']
@@ -77,7 +78,7 @@ def payment_channels(ctx):
 @endpoint('POST', 'owner/payments', tags=PAYMENTS, model=ORDER_MODEL,
     summary="Pay bills: a payment order and the channel's parameters",
     request=obj({
-            'bill_ids': arr(integer(minimum=1), minItems=1, maxItems=50,
+            'bill_ids': arr(identifier(), minItems=1, maxItems=50,
                 uniqueItems=True),
             'channel': string(enum=CHANNELS),
             'openid': string(maxLength=128,

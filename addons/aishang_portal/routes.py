@@ -16,7 +16,7 @@ from trytond.protocols.wrappers import Response
 from . import serializers as s
 from . import settings
 from .api import (
-    Param, arr, endpoint, integer, obj, string)
+    MAX_ID, Param, arr, endpoint, identifier, integer, obj, string)
 from .exceptions import NotFoundError
 from .wechat import WeChat
 
@@ -31,7 +31,8 @@ WX_CODE = string(minLength=1, maxLength=128,
     description="The code given by the mini-program.")
 LIMIT = Param('limit', integer(minimum=1, maximum=100, default=20),
     "Page size.")
-OFFSET = Param('offset', integer(minimum=0, default=0), "Rows to skip.")
+OFFSET = Param('offset', integer(minimum=0, maximum=MAX_ID, default=0),
+    "Rows to skip.")
 
 
 def not_found(message_id='aishang_portal.msg_api_not_found', **params):
@@ -220,7 +221,7 @@ BILL_STATES = {
     query=[
         Param('state', string(enum=list(BILL_STATES), default='open'),
             "open (open and partly paid, the default), paid or all."),
-        Param('resource', integer(minimum=1),
+        Param('resource', identifier(),
             "Only the bills of this resource of the owner."),
         Param('limit', integer(minimum=1, maximum=500, default=200),
             "Page size."),
@@ -265,7 +266,7 @@ def bill(ctx, bill_id):
 @endpoint('POST', 'owner/bills/check', tags=BILLS,
     summary="Check bills to pay together; the server's amount due",
     request=obj({
-            'bill_ids': arr(integer(minimum=1), minItems=1, maxItems=50,
+            'bill_ids': arr(identifier(), minItems=1, maxItems=50,
                 uniqueItems=True),
             }, required=['bill_ids']),
     response=s.CHECK_SCHEMA,
@@ -393,7 +394,7 @@ def notice(ctx, notice_id):
 @endpoint('GET', 'owner/notices/<int:notice_id>/attachments/'
     '<int:attachment_id>', tags=NOTICES,
     summary="A file attached to a notice",
-    produces='application/octet-stream', errors=['not_found'])
+    produces=['*/*'], errors=['not_found'])
 def notice_attachment(ctx, notice_id, attachment_id):
     record = _notice(ctx, notice_id)
     for attachment in _attachments(ctx, record):

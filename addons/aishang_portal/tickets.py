@@ -20,8 +20,8 @@ from trytond.transaction import Transaction
 
 from . import settings
 from .api import (
-    Param, arr, boolean, component, datetime, endpoint, human_size, integer,
-    nullable, obj, string)
+    Param, arr, boolean, component, datetime, endpoint, human_size,
+    identifier, integer, nullable, obj, string)
 from .exceptions import BadInputError, ConflictError, NotFoundError, PortalError
 from .routes import LIMIT, OFFSET, download
 from .serializers import REF_SCHEMA, ref
@@ -279,16 +279,16 @@ def ticket_categories(ctx):
     summary="Report a repair, complaint, suggestion or inquiry",
     request=obj({
             'kind': string(enum=KINDS),
-            'category': integer(minimum=1,
+            'category': identifier(
                 description="A category of the kind (GET "
                 "owner/ticket-categories); customer service sets it if "
                 "omitted."),
-            'resource': integer(minimum=1, description="One of the "
+            'resource': identifier(description="One of the "
                 "owner's resources: a private area (户内)."),
-            'location': integer(minimum=1, description="A public area "
+            'location': identifier(description="A public area "
                 "(公共区域): a location (project, building or unit) of the "
                 "owner's projects."),
-            'project': integer(minimum=1, description="The project of a "
+            'project': identifier(description="The project of a "
                 "public area without location, when the owner has "
                 "resources in several."),
             'place': string(maxLength=100, description="Where exactly."),
@@ -425,7 +425,9 @@ def ticket(ctx, ticket_id):
 
 @endpoint('GET', 'owner/tickets/<int:ticket_id>/photos/<int:attachment_id>',
     tags=TICKETS, model=TICKET_MODEL, summary="A photo of a ticket",
-    produces='application/octet-stream', errors=['not_found'], writes=False)
+    produces=['image/png', 'image/jpeg', 'image/webp',
+        'application/octet-stream'],
+    errors=['not_found'], writes=False)
 def ticket_photo(ctx, ticket_id, attachment_id):
     record = _ticket(ctx, ticket_id)
     for attachment in _photos(ctx, record):
@@ -476,6 +478,11 @@ def add_ticket_photo(ctx, ticket_id):
     if upload is None:
         raise BadInputError(gettext('aishang_portal.msg_ticket_photo_missing'),
             field='photo')
+    # as in a JSON body, a field that is not expected is refused
+    for name in [*request.form, *request.files]:
+        if name != 'photo':
+            raise BadInputError(gettext('aishang_portal.msg_api_field_unknown',
+                    field=name), field=name)
     data = upload.stream.read(max_size + 1)
     if len(data) > max_size:
         raise _too_large(max_size)
@@ -484,6 +491,8 @@ def add_ticket_photo(ctx, ticket_id):
         raise BadInputError(gettext('aishang_portal.msg_ticket_photo_type'),
             field='photo')
     base = os.path.splitext(os.path.basename(upload.filename or ''))[0]
+    # no control characters (PostgreSQL refuses NUL) in the stored name
+    base = ''.join(c for c in base if c.isprintable()).strip()
     name = f'{(base or "photo")[:60]}.{kind[1]}'
     before = {a.id for a in _photos(ctx, record)}
     Ticket.add_photos([record], [{'name': name, 'data': data}],

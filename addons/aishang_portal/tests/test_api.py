@@ -285,7 +285,7 @@ class PortalApiTestCase(RouteTestCase):
         for rule in app.url_map.iter_rules():
             path = rule.rule
             if (api.PREFIX not in path or path.endswith('openapi.json')
-                    or '<path:rest>' in path):
+                    or '<anypath:rest>' in path):
                 continue
             path = converter.sub(r'{\1}', path.split(api.PREFIX, 1)[1])
             for method in rule.methods - {'HEAD', 'OPTIONS'}:
@@ -573,6 +573,153 @@ class PortalApiTestCase(RouteTestCase):
         # nothing was written by any of them
         self.assertEqual(self.count('portal.sms_code',
                 [('phone', 'in', ['12345', '13800000000'])]), 0)
+
+    def test_ids_beyond_the_database(self):
+        "Ids no record can have: 404 in a path, 400 in a body or query"
+        # they reached the database: SQLite cannot bind 2**63 (500)
+        for value in [2 ** 31, 2 ** 63, 10 ** 30]:
+            for method, path in [('GET', f'owner/bills/{value}'),
+                    ('GET', f'owner/receipts/{value}/pdf'),
+                    ('GET', f'owner/tickets/{value}'),
+                    ('GET', f'owner/notices/{value}/attachments/'
+                        f'{self.attachment}'),
+                    ('POST', f'owner/messages/{value}/read')]:
+                with self.subTest(path=path):
+                    self.assertError(self.call(method, path, self.token_a,
+                            {} if method == 'POST' else None),
+                        404, 'not_found')
+            with self.subTest(value=value):
+                self.assertError(self.call('POST', 'owner/bills/check',
+                        self.token_a, {'bill_ids': [value]}),
+                    400, 'invalid_field', 'bill_ids[0]')
+                self.assertError(self.call('POST', 'owner/payments',
+                        self.token_a, {'bill_ids': [value],
+                            'channel': 'sandbox'}),
+                    400, 'invalid_field', 'bill_ids[0]')
+                self.assertError(self.call('GET',
+                        f'owner/bills?resource={value}', self.token_a),
+                    400, 'invalid_field', 'resource')
+                for field in ['category', 'location', 'resource',
+                        'project']:
+                    self.assertError(self.call('POST', 'owner/tickets',
+                            self.token_c, {'kind': 'repair',
+                                'description': "漏水", field: value}),
+                        400, 'invalid_field', field)
+
+    def test_characters_refused(self):
+        "NUL and lone surrogates in any text: 400 naming the field"
+        before = self.count('helpdesk.ticket')
+        # PostgreSQL refuses NUL in text, UTF-8 cannot encode a lone
+        # surrogate: both were 500
+        for field, text in [('description', "漏\x00水"), ('place', '\x00'),
+                ('title', "漏水\ud800")]:
+            with self.subTest(field=field):
+                error = self.assertError(self.call('POST', 'owner/tickets',
+                        self.token_c, {'kind': 'repair',
+                            'description': "漏水", field: text},
+                        language='zh-CN'), 400, 'invalid_field', field)
+                self.assertIn("不允许的字符", error['message'])
+        self.assertEqual(self.count('helpdesk.ticket'), before)
+        # the phone is echoed in the message: that answer was an HTML 500
+        self.assertError(self.call('POST', 'owner/sms/send',
+                json_={'phone': '\ud800'}), 400, 'invalid_field', 'phone')
+        # the code went to WeChat, which could not encode it: 502
+        with FakeNetwork().active(), portal_config(
+                wechat_appid='wxappid', wechat_secret='s'):
+            self.assertError(self.call('POST', 'owner/login/wechat',
+                    json_={'code': '\udfff'}), 400, 'invalid_field', 'code')
+        self.assertError(self.call('GET', 'owner/tickets?kind=repair%00',
+                self.token_c), 400, 'invalid_field', 'kind')
+        # an unknown field named with one is still answered as JSON
+        error = self.assertError(self.call('POST', 'owner/bills/check',
+                self.token_a, data=b'{"bill_ids": [1], "\\ud800": 1}',
+                headers={'Content-Type': 'application/json'}),
+            400, 'invalid_field')
+        self.assertEqual(error['field'], '\ud800')
+
+    def test_deep_and_odd_input(self):
+        "Deeply nested JSON, non-ASCII digits, a newline in the path"
+        deep = b'[' * 5000 + b']' * 5000
+        for body in [deep, b'{"bill_ids": [1], "x": ' + deep + b'}']:
+            # json.loads raised RecursionError: 500
+            self.assertError(self.call('POST', 'owner/bills/check',
+                    self.token_a, data=body,
+                    headers={'Content-Type': 'application/json'}),
+                400, 'invalid_json')
+        # int() and \d take any Unicode digit: "１" was a limit of 1 and
+        # "１２３４５６" a wrong code, counted as an attempt
+        self.assertError(self.call('GET', 'owner/bills?limit=%EF%BC%91',
+                self.token_a), 400, 'invalid_field', 'limit')
+        self.assertError(self.call('POST', 'owner/verify/sms',
+                json_={'phone': '13800000304',
+                    'code': '\uff11\uff12\uff13\uff14\uff15\uff16'}),
+            400, 'invalid_field', 'code')
+        # the catch-all did not match a newline: werkzeug's HTML 404
+        for method, path in [('POST', 'owner/tickets/%0A/rate'),
+                ('GET', 'owner/bills/1%0A'), ('GET', 'owner/%0A')]:
+            with self.subTest(path=path):
+                self.assertError(self.call(method, path, self.token_a),
+                    404, 'not_found')
+        # an empty query value is no value, as the document says
+        response = self.call('GET', 'owner/tickets?kind=&state=&limit=',
+            self.token_b)
+        self.assertEqual(response.status_code, 200, response.data)
+
+    def test_openapi_document_details(self):
+        "What the served document says matches what the API does"
+        paths = self.call('GET', 'openapi.json', prefix=False).json['paths']
+
+        def content(path, method='get'):
+            return paths[path][method]['responses']['200']['content']
+        # a notice attachment has the type of its file, a photo its image
+        # type: both were documented as application/octet-stream only
+        self.assertEqual(list(content(
+                    '/owner/notices/{notice_id}/attachments/'
+                    '{attachment_id}')), ['*/*'])
+        self.assertEqual(list(content(
+                    '/owner/tickets/{ticket_id}/photos/{attachment_id}')),
+            ['image/png', 'image/jpeg', 'image/webp',
+                'application/octet-stream'])
+        # a body without required fields may be left out
+        self.assertFalse(
+            paths['/owner/messages/read-all']['post']['requestBody'][
+                'required'])
+        self.assertEqual(self.call('POST', 'owner/messages/read-all',
+                self.token_d).json, {'marked': 0})
+        self.assertTrue(
+            paths['/owner/bills/check']['post']['requestBody']['required'])
+        # patterns are matched whole, as the JSON Schema now says
+        code = paths['/owner/verify/sms']['post']['requestBody']['content'][
+            'application/json']['schema']['properties']['code']
+        self.assertEqual(code['pattern'], r'^(?:\d{6})$')
+        self.assertTrue(all(p['allowEmptyValue']
+                for p in paths['/owner/tickets']['get']['parameters']))
+        bill_id, = paths['/owner/bills/{bill_id}']['get']['parameters']
+        self.assertEqual(bill_id['schema']['maximum'], api.MAX_ID)
+
+    def test_ticket_photo_form(self):
+        "Unknown form fields are refused; control characters leave the name"
+        png = b'\x89PNG\r\n\x1a\n' + b'\0' * 64
+        created = self.call('POST', 'owner/tickets', self.token_c,
+            {'kind': 'repair', 'description': "门锁坏了"})
+        self.assertEqual(created.status_code, 200, created.data)
+        tid = created.json['ticket']['id']
+
+        def upload(**fields):
+            return self.call('POST', f'owner/tickets/{tid}/photos',
+                self.token_c, data=fields)
+        self.assertError(upload(photo=(io.BytesIO(png), 'a.png'), note="x"),
+            400, 'invalid_field', 'note')
+        self.assertError(upload(photo=(io.BytesIO(png), 'a.png'),
+                extra=(io.BytesIO(png), 'b.png')), 400, 'invalid_field',
+            'extra')
+        # NUL in the file name: PostgreSQL refused the attachment (500)
+        uploaded = upload(photo=(io.BytesIO(png), 'a\x00b\x07.png'))
+        self.assertEqual(uploaded.status_code, 200, uploaded.data)
+        self.assertEqual(uploaded.json['photo']['name'], 'ab.png')
+        photos = self.call('GET', f'owner/tickets/{tid}', self.token_c).json[
+            'photos']
+        self.assertEqual([p['name'] for p in photos], ['ab.png'])
 
     # -- receipts ---------------------------------------------------------
 
