@@ -140,7 +140,7 @@ export async function logout() {
 
 // -- Owner
 export const me = () => get('owner/me')
-export const resources = () => get('owner/resources')
+export const resources = (options) => get('owner/resources', options)
 
 // -- Bills (O2)
 export const bills = (query = { state: 'open' }) => get('owner/bills', { query })
@@ -151,6 +151,8 @@ export const checkBills = (billIds, options) => post('owner/bills/check', { bill
 export const createPayment = (billIds, channel) =>
   post('owner/payments', { bill_ids: billIds, channel })
 export const payment = (orderId, options) => get(`owner/payments/${orderId}`, options)
+// the channels the server takes, per project of the owner
+export const paymentChannels = (options) => get('owner/payment-channels', options)
 
 // -- Receipts (O6)
 export const receipts = (query) => get('owner/receipts', { query })
@@ -159,6 +161,11 @@ export const receipt = (id) => get(`owner/receipts/${id}`)
 // -- Notices (O5)
 export const notices = (query) => get('owner/notices', { query })
 export const notice = (id) => get(`owner/notices/${id}`)
+
+// -- In-app messages (S6): reminders and pushed notices, newest first
+export const messages = (query) => get('owner/messages', { query })
+export const readMessage = (id) => post(`owner/messages/${id}/read`, {})
+export const readAllMessages = () => post('owner/messages/read-all', {})
 
 // -- Tickets (O3, O4): repairs, complaints, suggestions
 export const ticketCategories = (kind, options) => get('owner/ticket-categories', { ...options, query: { kind } })

@@ -10,6 +10,7 @@ export const routes = [
   { path: '/receipts/:id(\\d+)', name: 'receipt', component: () => import('./pages/ReceiptPage.vue'), props: true, meta: { title: '电子收据' } },
   { path: '/notices', name: 'notices', component: () => import('./pages/NoticesPage.vue'), meta: { tab: true, title: '公告' } },
   { path: '/notices/:id(\\d+)', name: 'notice', component: () => import('./pages/NoticePage.vue'), props: true, meta: { title: '公告详情' } },
+  { path: '/messages', name: 'messages', component: () => import('./pages/MessagesPage.vue'), meta: { title: '消息' } },
   { path: '/tickets', name: 'tickets', component: () => import('./pages/TicketsPage.vue'), meta: { title: '我的报修/投诉' } },
   { path: '/tickets/new', name: 'ticket-new', component: () => import('./pages/TicketNewPage.vue'), meta: { title: '报修/投诉建议' } },
   { path: '/tickets/:id(\\d+)', name: 'ticket', component: () => import('./pages/TicketPage.vue'), props: true, meta: { title: '工单详情' } },

@@ -96,6 +96,7 @@ describe('owner pages', () => {
     let polls = 0
     const fetch = fakeFetch({
       'POST owner/bills/check': { bills: [{ id: 485, number: 'ZD10000485', balance: '205.85' }, { id: 486, number: 'ZD10000486', balance: '205.85' }], total: '411.70', currency: 'CNY' },
+      'GET owner/payment-channels': { channels: [{ kind: 'sandbox', name: '模拟支付（演示）', project_ids: [358] }] },
       'POST owner/payments': { order: ORDER, parameters: { out_trade_no: 'PAY000000012', amount: '411.70', token: 't', pay_url: '/demo/aishang/pay/sandbox/PAY000000012/pay?token=t' }, reused: false },
       'POST /demo/aishang/pay/sandbox/PAY000000012/pay': { reply: { code: 'SUCCESS' }, order: { ...ORDER, state: 'paid' } },
       'GET owner/payments/12': () => {

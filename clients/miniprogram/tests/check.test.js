@@ -32,7 +32,8 @@ describe('build-clean check', () => {
   test('every page of app.json exists and the tab bar has 首页/账单/公告/我的', () => {
     const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
     expect(app.tabBar.list.map((t) => t.text)).toEqual(['首页', '账单', '公告', '我的']);
-    expect(app.pages).toHaveLength(12);
+    expect(app.pages).toHaveLength(13);
+    expect(app.pages).toContain('pages/messages/index');
   });
 
   test('reports missing files, bad usingComponents, Page() and unknown page paths', () => {

@@ -1,4 +1,5 @@
 const { mockWx, loadPage, flush, text, tapButton } = require('./helpers');
+const { RESOURCE } = require('./fixtures');
 
 const ORDER = {
   id: 12, out_trade_no: 'PAY000000012', state: 'pending', state_string: '待支付', channel: 'wechat',
@@ -10,8 +11,8 @@ const PARAMETERS = {
 };
 const CHECK = {
   bills: [
-    { id: 485, number: 'ZD10000485', fee_item: { id: 181, name: '物业费' }, period_start: '2026-01-01', period_end: '2026-01-31', balance: '205.85' },
-    { id: 486, number: 'ZD10000486', fee_item: { id: 181, name: '物业费' }, period_start: '2026-02-01', period_end: '2026-02-28', balance: '205.85' },
+    { id: 485, number: 'ZD10000485', resource_id: 262, fee_item: { id: 181, name: '物业费' }, period_start: '2026-01-01', period_end: '2026-01-31', balance: '205.85' },
+    { id: 486, number: 'ZD10000486', resource_id: 262, fee_item: { id: 181, name: '物业费' }, period_start: '2026-02-01', period_end: '2026-02-28', balance: '205.85' },
   ],
   total: '411.70',
   currency: 'CNY',
@@ -24,8 +25,19 @@ beforeEach(() => {
   config.payPollAttempts = 5;
 });
 
+// Resource 262 is in project 358 (RESOURCE); 400 is another project of the
+// owner (江南苑).
+const OTHER = Object.assign({}, RESOURCE, { id: 300, name: '江南苑 1-101', project: { id: 400, name: '江南苑' } });
+const channels = (...list) => ({ channels: list });
+const WECHAT_358 = { kind: 'wechat', name: '微信支付', project_ids: [358] };
+const NO_WECHAT = '本小区暂未开通微信支付，请到物业服务中心缴费';
+
 async function openPage(routes, wxOverrides) {
-  const wx = mockWx(Object.assign({ 'POST owner/bills/check': CHECK }, routes), { wx: wxOverrides });
+  const wx = mockWx(Object.assign({
+    'POST owner/bills/check': CHECK,
+    'GET owner/payment-channels': channels(WECHAT_358),
+    'GET owner/resources': { resources: [RESOURCE, OTHER] },
+  }, routes), { wx: wxOverrides });
   const page = loadPage('pay');
   await page.instance.onLoad({ ids: '485,486' });
   await flush();
@@ -39,6 +51,9 @@ describe('pay page', () => {
     expect(text(page, '.pay-total')).toBe('411.70');
     expect(page.dom.textContent).toContain('物业费 2026-01-01 至 2026-01-31');
     expect(text(page, '.pay-btn')).toContain('微信支付 ¥411.70');
+    expect(wx.request.last('GET owner/payment-channels')).toBeTruthy();
+    expect(page.data.channel).toBe('ready');
+    expect(page.querySelector('.no-wechat')).toBeFalsy();
   });
 
   test('creates the order, pays with its parameters, polls until paid, opens the receipt', async () => {
@@ -96,5 +111,89 @@ describe('pay page', () => {
     expect(page.data.status).toBe('done');
     expect(page.dom.textContent).toContain('支付结果确认中');
     expect(page.querySelector('.back-btn')).toBeTruthy();
+  });
+
+  test('no WeChat Pay for the project of the bills: a clear message and no pay button', async () => {
+    const { wx, page } = await openPage({
+      'GET owner/payment-channels': channels(
+        { kind: 'wechat', name: '微信支付', project_ids: [400] },
+        { kind: 'alipay', name: '支付宝', project_ids: [358] },
+      ),
+    });
+    expect(text(page, '.pay-total')).toBe('411.70');
+    expect(page.data.channel).toBe('unavailable');
+    expect(text(page, '.no-wechat')).toBe(NO_WECHAT);
+    expect(page.querySelector('.pay-btn')).toBeFalsy();
+    await page.instance.onPay();
+    expect(wx.request.last('POST owner/payments')).toBeUndefined();
+    expect(wx.requestPayment).not.toHaveBeenCalled();
+    // the check itself is silent: only the page's message
+    expect(wx.showToast).not.toHaveBeenCalled();
+  });
+
+  test('online payment not activated (404): the same message, no pay button', async () => {
+    const { page } = await openPage({ 'GET owner/payment-channels': undefined });
+    expect(text(page, '.no-wechat')).toBe(NO_WECHAT);
+    expect(page.querySelector('.pay-btn')).toBeFalsy();
+  });
+
+  test('bills whose project is unknown here: WeChat Pay in any project of the owner is enough', async () => {
+    const charge = Object.assign({}, CHECK, {
+      bills: [Object.assign({}, CHECK.bills[0], { id: 495, resource_id: null, fee_item: { id: 190, name: '临时费用' } })],
+      total: '50.00',
+    });
+    const { wx, page } = await openPage({
+      'POST owner/bills/check': charge,
+      'GET owner/payment-channels': channels({ kind: 'wechat', name: '微信支付', project_ids: [400] }),
+    });
+    expect(wx.request.last('GET owner/resources')).toBeTruthy();
+    expect(page.data.channel).toBe('ready');
+    expect(text(page, '.pay-btn')).toContain('微信支付 ¥50.00');
+  });
+
+  test('no WeChat channel in any project (only others): not offered', async () => {
+    const { page } = await openPage({
+      'GET owner/payment-channels': channels({ kind: 'sandbox', name: '模拟支付', project_ids: [358, 400] }),
+    });
+    expect(text(page, '.no-wechat')).toBe(NO_WECHAT);
+    expect(page.querySelector('.pay-btn')).toBeFalsy();
+  });
+
+  test('the channels cannot be read: no pay button until a retry succeeds', async () => {
+    const answers = [{ networkError: true }, channels(WECHAT_358)];
+    const { wx, page } = await openPage({ 'GET owner/payment-channels': () => answers.shift() });
+    expect(page.data.channel).toBe('failed');
+    expect(page.querySelector('.pay-btn')).toBeFalsy();
+    expect(text(page, '.channel-failed')).toContain('请稍后重试');
+
+    tapButton(page, '.retry-btn');
+    await flush(1);
+    expect(page.data.channel).toBe('checking');
+    await page.instance.onPay();
+    expect(wx.request.last('POST owner/payments')).toBeUndefined();
+    await flush();
+    expect(page.data.channel).toBe('ready');
+    expect(text(page, '.pay-btn')).toContain('微信支付 ¥411.70');
+    expect(wx.request.calls.filter((c) => c.path === 'owner/payment-channels')).toHaveLength(2);
+  });
+});
+
+describe('domains/payments/channels', () => {
+  const { offers } = require('../miniprogram/domains/payments/channels');
+  const resources = [RESOURCE, OTHER];
+  const list = [{ kind: 'wechat', project_ids: [358] }, { kind: 'alipay', project_ids: [358, 400] }];
+
+  test('every bill\'s project must be listed for the kind', () => {
+    expect(offers(list, 'wechat', [{ resource_id: 262 }], resources)).toBe(true);
+    expect(offers(list, 'wechat', [{ resource_id: 262 }, { resource_id: 300 }], resources)).toBe(false);
+    expect(offers(list, 'alipay', [{ resource_id: 262 }, { resource_id: 300 }], resources)).toBe(true);
+    expect(offers(list, 'unionpay', [{ resource_id: 262 }], resources)).toBe(false);
+  });
+
+  test('unknown project (no resource, a resource no longer held, no resources read): any project', () => {
+    expect(offers(list, 'wechat', [{ resource_id: null }, { resource_id: 999 }], resources)).toBe(true);
+    expect(offers(list, 'wechat', [{ resource_id: 262 }], [])).toBe(true);
+    expect(offers([{ kind: 'wechat', project_ids: [] }], 'wechat', [{ resource_id: null }], resources)).toBe(false);
+    expect(offers([], 'wechat', [], resources)).toBe(false);
   });
 });

@@ -7,58 +7,6 @@ beforeEach(() => {
 
 const MB = 1024 * 1024;
 
-describe('domains/tickets/feed', () => {
-  const { createFeed } = require('../miniprogram/domains/tickets/feed');
-
-  // A fake GET owner/tickets over `kinds` → tickets (already newest first).
-  function server(byKind) {
-    return jest.fn((params) => {
-      const list = params.kind ? byKind[params.kind] : [].concat(...Object.values(byKind));
-      return Promise.resolve({
-        tickets: list.slice(params.offset, params.offset + params.limit),
-        total_count: list.length,
-      });
-    });
-  }
-
-  test('merges two kinds newest first across pages, each asked from its own offset', async () => {
-    const complaints = [9, 8, 7, 3, 2].map((id) => ticket(id, { kind: 'complaint' }));
-    const suggestions = [6, 5, 4, 1].map((id) => ticket(id, { kind: 'suggestion' }));
-    const fetch = server({ complaint: complaints, suggestion: suggestions });
-    const feed = createFeed(fetch, ['complaint', 'suggestion'], 3);
-
-    const seen = [];
-    let page = await feed.next();
-    seen.push(...page.items.map((t) => t.id));
-    expect(page).toMatchObject({ total: 9, more: true });
-    while (page.more) {
-      page = await feed.next();
-      seen.push(...page.items.map((t) => t.id));
-    }
-    expect(seen).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
-    // never asked again for what it already holds
-    const asked = fetch.mock.calls.map(([p]) => `${p.kind}@${p.offset}`);
-    expect(asked).toEqual(['complaint@0', 'suggestion@0', 'complaint@3', 'suggestion@3']);
-  });
-
-  test('one kind or all kinds is a plain paging of the server', async () => {
-    const fetch = server({ repair: [3, 2, 1].map((id) => ticket(id)) });
-    const feed = createFeed(fetch, [], 2);
-    expect((await feed.next()).items.map((t) => t.id)).toEqual([3, 2]);
-    const last = await feed.next();
-    expect(last).toMatchObject({ total: 3, more: false });
-    expect(last.items.map((t) => t.id)).toEqual([1]);
-    expect(fetch.mock.calls.map(([p]) => p)).toEqual([
-      { limit: 2, offset: 0, kind: undefined }, { limit: 2, offset: 2, kind: undefined },
-    ]);
-  });
-
-  test('nothing at all', async () => {
-    const feed = createFeed(server({ complaint: [], suggestion: [] }), ['complaint', 'suggestion'], 20);
-    expect(await feed.next()).toEqual({ items: [], total: 0, more: false });
-  });
-});
-
 describe('domains/tickets/form', () => {
   const form = require('../miniprogram/domains/tickets/form');
 

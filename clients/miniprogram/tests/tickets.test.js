@@ -70,16 +70,17 @@ describe('tickets list', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/ticket/index?id=100' });
   });
 
-  test('投诉建议 merges complaints and suggestions newest first; empty state', async () => {
+  test('投诉建议 is one request for both kinds, in the server order, paged; empty state', async () => {
+    const FEEDBACK = 'kind=complaint%2Csuggestion';
+    const feedback = Array.from({ length: 20 }, (_, i) => ticket(60 - i, i % 2
+      ? { kind: 'suggestion', kind_string: '建议', title: `建议${i}` }
+      : { kind: 'complaint', kind_string: '投诉', title: `投诉${i}` }));
     const wx = mockWx({
       'GET owner/tickets': (req) => {
-        if (req.query.includes('kind=complaint')) {
-          return { tickets: [ticket(30, { kind: 'complaint', kind_string: '投诉', title: '投诉甲' }), ticket(10, { kind: 'complaint', kind_string: '投诉', title: '投诉乙' })], total_count: 2 };
-        }
-        if (req.query.includes('kind=suggestion')) {
-          return { tickets: [ticket(20, { kind: 'suggestion', kind_string: '建议', title: '建议甲' })], total_count: 1 };
-        }
-        return { tickets: [], total_count: 0 };
+        if (!req.query.includes(FEEDBACK)) return { tickets: [], total_count: 0 };
+        return req.query.includes('offset=0')
+          ? { tickets: feedback, total_count: 21 }
+          : { tickets: [ticket(5, { kind: 'suggestion', kind_string: '建议', title: '最后一条建议' })], total_count: 21 };
       },
     });
     const page = loadPage('tickets');
@@ -91,15 +92,48 @@ describe('tickets list', () => {
 
     page.querySelector('.tab-feedback').dispatchEvent('tap');
     await flush();
-    const queries = wx.request.calls.slice(1).map((c) => c.query).sort();
-    expect(queries).toEqual(['limit=20&offset=0&kind=complaint', 'limit=20&offset=0&kind=suggestion']);
-    expect(all(page, '.ticket-title').map((n) => n.dom.textContent)).toEqual(['投诉甲', '建议甲', '投诉乙']);
+    // exactly one request, naming both kinds
+    expect(wx.request.calls.slice(1).map((c) => c.query)).toEqual([`limit=20&offset=0&${FEEDBACK}`]);
+    const titles = all(page, '.ticket-title').map((n) => n.dom.textContent);
+    expect(titles).toEqual(feedback.map((t) => t.title));
+    expect(all(page, '.ticket')[1].dom.textContent).toContain('建议 · 水电维修');
     expect(page.querySelector('.empty')).toBeFalsy();
-    expect(page.querySelector('.load-more.all-loaded')).toBeTruthy();
+    expect(text(page, '.load-more')).toBe('加载更多');
+
+    await page.instance.onReachBottom();
+    await flush();
+    expect(wx.request.calls.slice(2).map((c) => c.query)).toEqual([`limit=20&offset=20&${FEEDBACK}`]);
+    expect(all(page, '.ticket')).toHaveLength(21);
+    expect(text(page, '.all-loaded')).toBe('共 21 条，已全部加载');
+    await page.instance.onReachBottom();
+    expect(wx.request.calls).toHaveLength(3);
 
     tapButton(page, '.new-btn');
     await flush();
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/ticket-new/index?kind=complaint' });
+  });
+
+  test('an answer for the tab left meanwhile is dropped', async () => {
+    const wx = mockWx({
+      'GET owner/tickets': (req) => (req.query.includes('kind=repair')
+        ? { tickets: [ticket(2, { title: '报修甲' })], total_count: 1 }
+        : { tickets: [ticket(1, { kind: 'complaint', kind_string: '投诉', title: '投诉甲' })], total_count: 1 }),
+    });
+    const answer = wx.request;
+    const held = [];
+    wx.request = jest.fn((req) => (req.url.includes('kind=complaint') ? held.push(req) : answer(req)));
+    const page = loadPage('tickets');
+    page.instance.onLoad({ filter: 'feedback' });
+    page.instance.onShow();
+    page.querySelector('.tab-repair').dispatchEvent('tap');
+    await flush();
+    expect(all(page, '.ticket-title').map((n) => n.dom.textContent)).toEqual(['报修甲']);
+    // the 投诉建议 answer comes last: the 报修 tab keeps its own tickets
+    held.forEach((req) => answer(req));
+    await flush();
+    expect(answer.calls.map((c) => c.query)).toEqual(['limit=20&offset=0&kind=repair', 'limit=20&offset=0&kind=complaint%2Csuggestion']);
+    expect(all(page, '.ticket-title').map((n) => n.dom.textContent)).toEqual(['报修甲']);
+    expect(page.data.filter).toBe('repair');
   });
 });
 
@@ -417,7 +451,7 @@ describe('entry points', () => {
     page.querySelector('.to-feedback').dispatchEvent('tap');
     page.querySelector('.to-tickets').dispatchEvent('tap');
     await flush();
-    expect(text(page, '.services')).toBe('报修投诉建议我的工单');
+    expect(text(page, '.services')).toBe('报修投诉建议我的工单消息');
     expect(wx.navigateTo.mock.calls.map((c) => c[0].url)).toEqual([
       '/pages/ticket-new/index?kind=complaint', '/pages/tickets/index',
     ]);

@@ -60,3 +60,35 @@ export async function waitForOrder(fetchOrder, { interval = 1500, timeout = 1200
     await wait(interval)
   }
 }
+
+// The projects of the bills being paid, where the client knows them: a
+// bill's own `project`, else the project of its resource among the owner's
+// resources (GET owner/resources). A bill of neither adds no project.
+export function billProjects(bills, resources = []) {
+  const projectOf = new Map()
+  for (const r of resources || []) if (r.project?.id) projectOf.set(r.id, r.project.id)
+  const projects = new Set()
+  for (const b of bills || []) {
+    const id = b.project?.id ?? projectOf.get(b.resource_id ?? b.resource?.id)
+    if (id) projects.add(id)
+  }
+  return [...projects]
+}
+
+// The channels to offer: those of the build-time list (VITE_PAY_CHANNELS,
+// the ones this client can launch) that the server takes
+// (GET owner/payment-channels) in every project of the bills; with no
+// project known, in any of the owner's projects. Build-time order; the
+// label is the server's name of the channel, else ours.
+export function offeredChannels(kinds, serverChannels, projectIds = []) {
+  const byKind = new Map((serverChannels || []).map((c) => [c.kind, c]))
+  const offered = []
+  for (const kind of kinds) {
+    const server = byKind.get(kind)
+    if (!server) continue
+    const projects = server.project_ids || []
+    if (!projectIds.every((id) => projects.includes(id))) continue
+    offered.push({ kind, label: server.name || channelLabel(kind) })
+  }
+  return offered
+}

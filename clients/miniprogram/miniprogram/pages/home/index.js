@@ -1,5 +1,5 @@
-// Home: the owner's resources, the amount due (the server's total) and the
-// latest notices.
+// Home: the owner's resources, the amount due (the server's total), the
+// service entries (with the unread messages) and the latest notices.
 const ownerApi = require('../../domains/owner/api');
 const billingApi = require('../../domains/billing/api');
 const noticesApi = require('../../domains/notices/api');
@@ -15,6 +15,7 @@ Component({
     billCount: 0,
     notices: [],
     unread: 0,
+    unreadMessages: 0,
   },
 
   methods: {
@@ -40,6 +41,7 @@ Component({
       ]).then(([me, resources, bills, notices]) => {
         this.setData({
           owner: me.owner,
+          unreadMessages: me.unread_messages || 0,
           resources: resources.resources,
           balance: bills.totals.balance,
           billCount: bills.total_count,
@@ -68,6 +70,10 @@ Component({
 
     onTickets() {
       wx.navigateTo({ url: ticketRoutes.list() });
+    },
+
+    onMessages() {
+      wx.navigateTo({ url: '/pages/messages/index' });
     },
 
     onNotice(e) {

@@ -1,5 +1,5 @@
-// The owner's profile, the service entries (报修, 投诉建议, 我的工单) and
-// logout.
+// The owner's profile, the service entries (报修, 投诉建议, 我的工单), the
+// messages with their unread count, and logout.
 const ownerApi = require('../../domains/owner/api');
 const ticketRoutes = require('../../domains/tickets/routes');
 const session = require('../../utils/session');
@@ -18,6 +18,10 @@ Component({
       return ownerApi.me().then((me) => {
         this.setData({ me, verifiedWith: VERIFIED_WITH[me.verified_with] || '' });
       }).catch(() => {});
+    },
+
+    onMessages() {
+      wx.navigateTo({ url: '/pages/messages/index' });
     },
 
     onReceipts() {

@@ -2,11 +2,28 @@
 // the amount and creates the order (POST owner/payments, channel wechat);
 // wx.requestPayment takes the parameters it returns; the order is paid
 // once WeChat notifies the server, so the page polls the order.
+// WeChat Pay is offered only when GET owner/payment-channels lists `wechat`
+// for the projects of the bills (domains/payments/channels.js).
 const billingApi = require('../../domains/billing/api');
+const ownerApi = require('../../domains/owner/api');
 const paymentsApi = require('../../domains/payments/api');
+const { offers } = require('../../domains/payments/channels');
 const { pollOrder } = require('../../domains/payments/poll');
 const config = require('../../config');
 const wxp = require('../../utils/wx');
+
+// The owner's channels and resources: {channels, resources}, or {error}
+// when the channels cannot be read (the resources only help: without them
+// the projects of the bills are unknown).
+function channelInfo() {
+  return Promise.all([
+    paymentsApi.channels(),
+    ownerApi.resources({ silent: true }).then((answer) => answer.resources, () => []),
+  ]).then(
+    ([answer, resources]) => ({ channels: answer.channels, resources }),
+    (error) => ({ error }),
+  );
+}
 
 Component({
   data: {
@@ -16,6 +33,9 @@ Component({
     order: null,
     // idle → paying → confirming → done
     status: 'idle',
+    // WeChat Pay for these bills: checking → ready | unavailable (not set
+    // up for their project, or online payment not activated: 404) | failed
+    channel: 'checking',
   },
 
   methods: {
@@ -23,14 +43,33 @@ Component({
       const billIds = String((options && options.ids) || '')
         .split(',').map(Number).filter((id) => id > 0);
       this.setData({ billIds });
-      if (!billIds.length) return Promise.resolve();
-      return billingApi.check(billIds)
-        .then((answer) => this.setData({ bills: answer.bills, total: answer.total }))
-        .catch(() => {});
+      const checked = billIds.length
+        ? billingApi.check(billIds).then((answer) => {
+          this.setData({ bills: answer.bills, total: answer.total });
+          return answer.bills;
+        }).catch(() => [])
+        : Promise.resolve([]);
+      return Promise.all([checked, channelInfo()])
+        .then(([bills, info]) => this.applyChannel(bills, info));
+    },
+
+    applyChannel(bills, info) {
+      let channel;
+      if (info.error) channel = info.error.status === 404 ? 'unavailable' : 'failed';
+      else channel = offers(info.channels, 'wechat', bills, info.resources) ? 'ready' : 'unavailable';
+      this.setData({ channel });
+    },
+
+    onRetryChannel() {
+      if (this.data.channel === 'checking') return Promise.resolve();
+      this.setData({ channel: 'checking' });
+      return channelInfo().then((info) => this.applyChannel(this.data.bills, info));
     },
 
     onPay() {
-      if (!this.data.total || this.data.status !== 'idle') return Promise.resolve();
+      if (!this.data.total || this.data.status !== 'idle' || this.data.channel !== 'ready') {
+        return Promise.resolve();
+      }
       this.setData({ status: 'paying' });
       return paymentsApi.create(this.data.billIds)
         .then((answer) => {

@@ -1,7 +1,7 @@
-// O3/O4: the owner's tickets, newest first, by kind, paged.
+// O3/O4: the owner's tickets, newest first, by kind, paged. 投诉建议 is one
+// request for both kinds (`kind=complaint,suggestion`).
 const ticketsApi = require('../../domains/tickets/api');
 const routes = require('../../domains/tickets/routes');
-const { createFeed } = require('../../domains/tickets/feed');
 const { summary } = require('../../domains/tickets/view');
 
 const PAGE = 20;
@@ -50,32 +50,34 @@ Component({
     },
 
     reload() {
-      const { kinds } = filterOf(this.data.filter);
-      this.feed = createFeed((params) => ticketsApi.tickets(params), kinds, PAGE);
-      return this.load(true);
+      this.generation = (this.generation || 0) + 1;
+      return this.load(0);
     },
 
     onMore() {
       if (!this.data.more || this.loading) return Promise.resolve();
-      return this.load(false);
+      return this.load(this.data.tickets.length);
     },
 
-    // An answer for a feed replaced meanwhile (other filter) is dropped.
-    load(first) {
-      const { feed } = this;
+    // An answer for a list replaced meanwhile (other filter, reload) is
+    // dropped.
+    load(offset) {
+      const { generation } = this;
+      const params = { limit: PAGE, offset, kind: filterOf(this.data.filter).kinds.join(',') };
       this.loading = true;
-      return feed.next().then((page) => {
-        if (feed !== this.feed) return;
+      return ticketsApi.tickets(params).then((answer) => {
+        if (generation !== this.generation) return;
+        const tickets = (offset ? this.data.tickets : []).concat(answer.tickets.map(summary));
         this.setData({
           loaded: true,
-          tickets: (first ? [] : this.data.tickets).concat(page.items.map(summary)),
-          totalCount: page.total,
-          more: page.more,
+          tickets,
+          totalCount: answer.total_count,
+          more: answer.tickets.length > 0 && tickets.length < answer.total_count,
         });
       }).catch(() => {
-        if (feed === this.feed) this.setData({ loaded: true });
+        if (generation === this.generation) this.setData({ loaded: true });
       }).then(() => {
-        if (feed === this.feed) this.loading = false;
+        if (generation === this.generation) this.loading = false;
       });
     },
 
