@@ -213,10 +213,15 @@ class Bill(BillPostingMixin, Workflow, ModelSQL, ModelView):
         if self.resource:
             self.building = self.resource.building
 
+    @staticmethod
+    def overdue_on(state, due_date, date):
+        "Whether a bill in state, due on due_date, is overdue on date"
+        return bool(state in {'open', 'partial'} and due_date
+            and due_date < date)
+
     def get_overdue(self, name):
         Date = Pool().get('ir.date')
-        return bool(self.state in {'open', 'partial'} and self.due_date
-            and self.due_date < Date.today())
+        return self.overdue_on(self.state, self.due_date, Date.today())
 
     @classmethod
     def search_overdue(cls, name, clause):

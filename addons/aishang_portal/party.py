@@ -35,24 +35,34 @@ RECEIPT_STATES = ['done', 'void']
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    def portal_ownerships(self, date=None):
-        "The ownerships of the owner in force on date (today)"
+    def _portal_ownership_domain(self, date=None):
         pool = Pool()
         Ownership = pool.get('property.ownership')
         if date is None:
             date = pool.get('ir.date').today()
-        return Ownership.search([
-                ('party', '=', self.id),
-                ('resource.active', '=', True),
-                Ownership.in_force_domain(date),
-                ], order=[('resource', 'ASC'), ('id', 'ASC')])
+        return [
+            ('party', '=', self.id),
+            ('resource.active', '=', True),
+            Ownership.in_force_domain(date),
+            ]
+
+    def portal_ownerships(self, date=None):
+        "The ownerships of the owner in force on date (today)"
+        Ownership = Pool().get('property.ownership')
+        return Ownership.search(self._portal_ownership_domain(date),
+            order=[('resource', 'ASC'), ('id', 'ASC')])
 
     def portal_resource_starts(self):
         "{resource id: start of the owner's ownership (None: always)}"
+        Ownership = Pool().get('property.ownership')
         starts = {}
-        for ownership in self.portal_ownerships():
-            resource_id = ownership.resource.id
-            start = ownership.start_date
+        # every owner request scopes by it: read two columns only
+        for ownership in Ownership.search_read(
+                self._portal_ownership_domain(),
+                order=[('resource', 'ASC'), ('id', 'ASC')],
+                fields_names=['resource', 'start_date']):
+            resource_id = ownership['resource']
+            start = ownership['start_date']
             if resource_id in starts:
                 current = starts[resource_id]
                 start = None if current is None or start is None else min(

@@ -239,14 +239,14 @@ def bills(ctx):
             raise not_found('aishang_portal.msg_resource_not_found',
                 id=query['resource'])
         domain.append(('resource', '=', query['resource']))
-    records = Bill.search(domain,
-        order=[('period_start', 'ASC NULLS FIRST'), ('id', 'ASC')])
-    page = records[query['offset']:query['offset'] + query['limit']]
+    rows = s.read_bills(Bill.search(domain,
+            order=[('period_start', 'ASC NULLS FIRST'), ('id', 'ASC')]))
+    page = rows[query['offset']:query['offset'] + query['limit']]
     return {
         'state': query['state'],
         'resources': s.bill_groups(page),
-        'totals': s.totals(records),
-        'total_count': len(records),
+        'totals': s.totals(rows),
+        'total_count': len(rows),
         'limit': query['limit'],
         'offset': query['offset'],
         }
@@ -280,7 +280,8 @@ def bills_check(ctx):
     Payments (POST owner/payments) call the same check; see
     docs/owner-api.md."""
     records, total = ctx.party.portal_check_bills(ctx.body['bill_ids'])
-    return {'bills': [s.bill(b) for b in records], 'total': s.amount(total),
+    return {'bills': s.bills(s.read_bills(records)),
+        'total': s.amount(total),
         'currency': 'CNY'}
 
 

@@ -6,6 +6,9 @@ shows. Keep each schema beside the function that writes it."""
 from decimal import Decimal
 
 from trytond.modules.aishang_property.identity import mask_phone
+from trytond.modules.aishang_property.tools import in_max
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
 
 from .api import (
     arr, boolean, component, date, datetime, integer, money, nullable, obj,
@@ -147,25 +150,54 @@ BILL_SCHEMA = component('Bill', obj({
             }, required=['id', 'number', 'fee_item', 'balance', 'state']))
 
 
-def bill(record):
+# The columns of a bill the API shows, read without loading whole records:
+# "my bills" is the hottest path of the owner apps
+BILL_FIELDS = ['number', 'resource', 'fee_item', 'fee_item.name',
+    'period_start', 'period_end', 'due_date', 'amount', 'late_fee',
+    'discount', 'paid', 'balance', 'state']
+
+
+def read_bills(bills):
+    "The BILL_FIELDS rows of bills (records or ids), in their order"
+    Bill = Pool().get('property.bill')
+    ids = [int(b) for b in bills]
+    rows = {}
+    for sub in grouped_slice(ids, in_max()):
+        for row in Bill.read(list(sub), BILL_FIELDS):
+            rows[row['id']] = row
+    return [rows[i] for i in ids]
+
+
+def bills(rows):
+    "The API form of the rows of read_bills"
+    pool = Pool()
+    Bill = pool.get('property.bill')
+    labels = dict(Bill.fields_get(['state'])['state']['selection'])
+    today = pool.get('ir.date').today()
+    return [bill(row, labels, today) for row in rows]
+
+
+def bill(row, labels, today):
+    Bill = Pool().get('property.bill')
+    balance = row['balance'] or ZERO
     return {
-        'id': record.id,
-        'number': record.number,
-        'resource_id': record.resource.id if record.resource else None,
-        'fee_item': ref(record.fee_item, record.fee_item.name),
-        'period_start': record.period_start,
-        'period_end': record.period_end,
-        'due_date': record.due_date,
-        'amount': amount(record.amount),
-        'late_fee': amount(record.late_fee),
-        'discount': amount(record.discount),
-        'paid': amount(record.paid),
-        'balance': amount(record.balance),
-        'state': record.state,
-        'state_string': record.state_string,
-        'overdue': bool(record.overdue),
-        'payable': record.state in {'open', 'partial'}
-        and (record.balance or ZERO) > 0,
+        'id': row['id'],
+        'number': row['number'],
+        'resource_id': row['resource'],
+        'fee_item': {'id': row['fee_item'],
+            'name': row['fee_item.']['name']} if row['fee_item'] else None,
+        'period_start': row['period_start'],
+        'period_end': row['period_end'],
+        'due_date': row['due_date'],
+        'amount': amount(row['amount']),
+        'late_fee': amount(row['late_fee']),
+        'discount': amount(row['discount']),
+        'paid': amount(row['paid']),
+        'balance': amount(balance),
+        'state': row['state'],
+        'state_string': labels.get(row['state'], row['state']),
+        'overdue': Bill.overdue_on(row['state'], row['due_date'], today),
+        'payable': row['state'] in {'open', 'partial'} and balance > 0,
         }
 
 
@@ -195,7 +227,7 @@ def _decimal(value):
 
 def bill_detail(record):
     return {
-        'bill': bill(record),
+        'bill': bills(read_bills([record]))[0],
         'project': ref(record.project, record.project.name),
         'resource': resource_short(record.resource),
         'description': record.description,
@@ -224,11 +256,11 @@ TOTALS_SCHEMA = component('BillTotals', obj({
             }, required=['count', 'balance']))
 
 
-def totals(records):
-    result = {'count': len(records)}
+def totals(rows):
+    "The sums of the rows of read_bills"
+    result = {'count': len(rows)}
     for name in ['amount', 'late_fee', 'discount', 'paid', 'balance']:
-        result[name] = amount(sum(
-                (getattr(r, name) or ZERO for r in records), ZERO))
+        result[name] = amount(sum((r[name] or ZERO for r in rows), ZERO))
     return result
 
 
@@ -250,24 +282,28 @@ BILLS_SCHEMA = obj({
         }, required=['resources', 'totals'])
 
 
-def bill_groups(records):
-    """Group bills by resource, then fee item, keeping their order
-    (oldest first)"""
+def bill_groups(rows):
+    """Group the rows of read_bills by resource, then fee item, keeping
+    their order (oldest first)"""
+    Resource = Pool().get('property.resource')
     resources = {}
-    for record in records:
-        group = resources.setdefault(record.resource, {})
-        group.setdefault(record.fee_item, []).append(record)
+    for row in rows:
+        group = resources.setdefault(row['resource'], {})
+        group.setdefault(row['fee_item'], []).append(row)
+    names = Resource.codes_and_names([r for r in resources if r])
+    served = dict(zip((r['id'] for r in rows), bills(rows)))
     return [{
-            'resource': resource_short(res),
-            'balance': amount(sum((b.balance or ZERO
-                        for bills in fee_items.values() for b in bills),
+            'resource': {'id': res, 'code': names[res][0],
+                'name': names[res][1]} if res else None,
+            'balance': amount(sum((b['balance'] or ZERO
+                        for group in fee_items.values() for b in group),
                     ZERO)),
             'fee_items': [{
-                    'fee_item': ref(fee_item, fee_item.name),
+                    'fee_item': served[group[0]['id']]['fee_item'],
                     'balance': amount(sum(
-                            (b.balance or ZERO for b in bills), ZERO)),
-                    'bills': [bill(b) for b in bills],
-                    } for fee_item, bills in fee_items.items()],
+                            (b['balance'] or ZERO for b in group), ZERO)),
+                    'bills': [served[b['id']] for b in group],
+                    } for group in fee_items.values()],
             } for res, fee_items in resources.items()]
 
 

@@ -31,6 +31,11 @@ def compose_code(building_code, unit_code, number):
     return '-'.join(p for p in (building_code, unit_code, number) if p)
 
 
+
+def resource_name(project_name, code):
+    "How a resource is named: its project and code, 翠湖花园 2-1-301"
+    return f'{project_name} {code}'
+
 class Resource(DeactivableMixin, ModelSQL, ModelView):
     "A chargeable resource of a project: home, shop, ad space, storage, parking"
     __name__ = 'property.resource'
@@ -181,7 +186,18 @@ class Resource(DeactivableMixin, ModelSQL, ModelView):
         return self.project.company if self.project else None
 
     def get_rec_name(self, name):
-        return f'{self.project.name} {self.code}'
+        return resource_name(self.project.name, self.code)
+
+    @classmethod
+    def codes_and_names(cls, ids):
+        """{id: (code, rec_name)} of the resources ids, reading only their
+        code and project name (for lists of many bills)"""
+        result = {}
+        for sub in grouped_slice(ids, in_max()):
+            for row in cls.read(list(sub), ['code', 'project.name']):
+                result[row['id']] = (row['code'], resource_name(
+                        row['project.']['name'], row['code']))
+        return result
 
     @classmethod
     def search_rec_name(cls, name, clause):
