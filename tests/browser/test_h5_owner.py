@@ -176,6 +176,7 @@ def test_owner_verifies_pays_oldest_first_and_reports_a_repair(
     assert verification and verification[0]['state'] == 'verified', \
         verification
     phone.screenshot('2-home')
+    _read_the_reminder(phone, demo, party)
 
     # --- 2. the bills; the newest alone is refused ------------------------
     page.goto(phone.url + 'bills')
@@ -264,6 +265,34 @@ def test_owner_verifies_pays_oldest_first_and_reports_a_repair(
     expect(row).to_contain_text(REPAIR_TEXT)
     expect(row.get_by_role('button', name='受理')).to_be_visible()
     service.screenshot('pending-worklist')
+
+
+def _read_the_reminder(phone, demo, party):
+    """The overdue reminder the demo's reminder run sent in-app: the Me
+    tab counts it, the inbox shows it unread, opening it marks it read on
+    the server and its link leads to the bills"""
+    page = phone.page
+    unread = demo.call('admin', 'model.message.outbox.search_read',
+        [('party', '=', party), ('channel', '=', 'in_app'),
+            ('state', '=', 'sent'), ('read_date', '=', None)],
+        0, None, [('sent_date', 'DESC'), ('id', 'DESC')], ['subject'])
+    assert unread, "the demo sent the owner of overdue bills no reminder"
+    page.goto(phone.url + 'me')
+    expect(page.locator('[data-test=messages-badge]')).to_contain_text(
+        str(len(unread)))
+    page.locator('[data-test=messages-entry]').click()
+    expect(page).to_have_url(re.compile(r'/owner/messages$'))
+    newest = page.locator(f'[data-message="{unread[0]["id"]}"]')
+    expect(newest).to_have_attribute('data-read', 'false')
+    expect(newest).to_contain_text(unread[0]['subject'])
+    newest.locator('.head').click()
+    expect(newest).to_have_attribute('data-read', 'true')
+    phone.screenshot('2b-reminder')
+    read, = demo.call('admin', 'model.message.outbox.read',
+        [unread[0]['id']], ['read_date'])
+    assert read['read_date'], read
+    newest.locator('[data-test=message-link]').click()
+    expect(page).to_have_url(re.compile(r'/owner/bills$'))
 
 
 def _report_repair(phone, demo, party, resource):
