@@ -47,7 +47,7 @@ way ``aishang serve`` starts it) and a configuration file with
 ``[aishang_portal] database``. 4 sync workers are the default (see
 --workers, --worker-class): each answers one request at a time, and 2 per
 core let one run Python while another waits for PostgreSQL. The handler
-is CPU-bound (about 10 ms of Python per request, 1.3 ms in PostgreSQL), so
+is CPU-bound (about 3.7 ms of Python per request, 0.8 ms in PostgreSQL), so
 more processes or gthread's threads (one GIL per process) add no
 throughput: 4 gthread workers × 4 threads measured more CPU per request
 and a worse p95 than 4 sync workers; 8 sync workers no better.
