@@ -275,6 +275,48 @@ def ticket_categories(ctx):
                 } for c in Category.search(domain)]}
 
 
+LOCATION_KINDS = ['project', 'building', 'unit']
+
+
+@endpoint('GET', 'owner/locations', tags=TICKETS, model='property.location',
+    summary="The public areas of the owner's projects",
+    description="The projects, buildings and units of the projects where "
+    "the owner has property, to name the public area (公共区域) of a "
+    "ticket (POST owner/tickets, location). A tree: a building's parent "
+    "is its project's location, a unit's its building's.",
+    query=[Param('project', identifier(),
+            "Only the locations of this project of the owner.")],
+    response=obj({'locations': arr(obj({
+                        'id': integer(),
+                        'kind': string(enum=LOCATION_KINDS),
+                        'name': nullable(string()),
+                        'code': nullable(string()),
+                        'project_id': integer(),
+                        'parent_id': nullable(integer()),
+                        }, required=['id', 'kind', 'project_id']))}),
+    errors=['not_found'], writes=False)
+def locations(ctx):
+    Location = ctx.pool.get('property.location')
+    projects = {o.resource.project.id
+        for o in ctx.party.portal_ownerships()}
+    if ctx.query['project']:
+        if ctx.query['project'] not in projects:
+            raise NotFoundError(gettext(
+                    'aishang_portal.msg_project_not_found',
+                    id=ctx.query['project']))
+        projects = {ctx.query['project']}
+    rows = Location.search_read([('project', 'in', sorted(projects))],
+        order=[('code', 'ASC'), ('id', 'ASC')],
+        fields_names=['kind', 'name', 'code', 'project', 'parent'])
+    rank = {kind: i for i, kind in enumerate(LOCATION_KINDS)}
+    rows.sort(key=lambda r: (r['project'], rank[r['kind']]))
+    return {'locations': [{
+                'id': r['id'], 'kind': r['kind'], 'name': r['name'],
+                'code': r['code'], 'project_id': r['project'],
+                'parent_id': r['parent'],
+                } for r in rows]}
+
+
 @endpoint('POST', 'owner/tickets', tags=TICKETS, model=TICKET_MODEL,
     summary="Report a repair, complaint, suggestion or inquiry",
     request=obj({
@@ -287,7 +329,7 @@ def ticket_categories(ctx):
                 "owner's resources: a private area (户内)."),
             'location': identifier(description="A public area "
                 "(公共区域): a location (project, building or unit) of the "
-                "owner's projects."),
+                "owner's projects (GET owner/locations)."),
             'project': identifier(description="The project of a "
                 "public area without location, when the owner has "
                 "resources in several."),

@@ -1276,6 +1276,53 @@ class PortalApiTestCase(RouteTestCase):
 
     # -- tickets (O3, O4) -------------------------------------------------
 
+    def test_locations(self):
+        "The public areas of the owner's projects name a ticket's place"
+        Ticket = 'helpdesk.ticket'
+        locations = self.call('GET', 'owner/locations', self.token_a).json[
+            'locations']
+        by_id = {l['id']: l for l in locations}
+        self.assertEqual(sorted((l['kind'], l['name'],
+                    by_id[l['parent_id']]['name'] if l['parent_id'] else None)
+                for l in locations), [
+                ('building', "2号楼", "翠湖花园"),
+                ('building', "3号楼", "翠湖花园"),
+                ('project', "翠湖花园", None),
+                ('unit', "1单元", "2号楼"),
+                ('unit', "1单元", "3号楼")])
+        self.assertEqual({l['project_id'] for l in locations}, {self.project})
+        # projects first, then buildings, then units
+        self.assertEqual([l['kind'] for l in locations],
+            ['project', 'building', 'building', 'unit', 'unit'])
+        self.assertEqual(self.call('GET',
+                f'owner/locations?project={self.project}', self.token_a
+                ).json['locations'], locations)
+        # another owner's project: as an unknown one
+        self.assertError(self.call('GET',
+                f'owner/locations?project={self.other_project}',
+                self.token_a), 404, 'not_found')
+        theirs = self.call('GET', 'owner/locations', self.token_c).json[
+            'locations']
+        self.assertEqual({l['project_id'] for l in theirs},
+            {self.other_project})
+
+        building_3 = next(l['id'] for l in locations
+            if l['name'] == "3号楼")
+        # owner D of 3号楼 (A's tickets stay as test_tickets counts them)
+        before = self.count(Ticket)
+        self.assertError(self.call('POST', 'owner/tickets', self.token_d, {
+                    'kind': 'repair', 'description': "路灯不亮",
+                    'location': theirs[0]['id']}),
+            400, 'invalid_field', 'location')
+        self.assertEqual(self.count(Ticket), before)
+        ticket = self.call('POST', 'owner/tickets', self.token_d, {
+                'kind': 'repair', 'description': "路灯不亮",
+                'location': building_3, 'place': "东侧路口"}).json['ticket']
+        self.assertEqual((ticket['area'], ticket['location'],
+                ticket['project']['id'], ticket['place']),
+            ('public', {'id': building_3, 'name': "3号楼"}, self.project,
+                "东侧路口"))
+
     def test_tickets(self):
         "Report, follow, photograph, discuss, confirm, rate and cancel"
         Ticket = 'helpdesk.ticket'
