@@ -15,6 +15,7 @@ import os
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from trytond.i18n import gettext
+from trytond.modules.aishang_property.tools import natural_key
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -306,10 +307,15 @@ def locations(ctx):
                     id=ctx.query['project']))
         projects = {ctx.query['project']}
     rows = Location.search_read([('project', 'in', sorted(projects))],
-        order=[('code', 'ASC'), ('id', 'ASC')],
+        order=[('id', 'ASC')],
         fields_names=['kind', 'name', 'code', 'project', 'parent'])
     rank = {kind: i for i, kind in enumerate(LOCATION_KINDS)}
-    rows.sort(key=lambda r: (r['project'], rank[r['kind']]))
+    codes = {r['id']: r['code'] for r in rows}
+    # units by their building first
+    rows.sort(key=lambda r: (r['project'], rank[r['kind']],
+            natural_key(codes.get(r['parent']) if r['kind'] == 'unit'
+                else None),
+            natural_key(r['code'])))
     return {'locations': [{
                 'id': r['id'], 'kind': r['kind'], 'name': r['name'],
                 'code': r['code'], 'project_id': r['project'],

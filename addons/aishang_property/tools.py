@@ -1,5 +1,7 @@
 # This file is part of Aishang Property. See the LICENSE file at the top level
 # of this repository for full copyright notices and license terms.
+import re
+
 from trytond import backend
 from trytond.transaction import Transaction, TransactionError
 
@@ -68,3 +70,10 @@ def lock_together(*requests):
     if tables or records:
         raise _LocksMissing(tables,
             {t: sorted(ids) for t, ids in records.items()})
+
+
+def natural_key(code):
+    """Sort key of a code by its numbers' values: 2号楼 before 10号楼, as
+    people count buildings, units and rooms"""
+    return [(0, int(part), '') if part.isdecimal() else (1, 0, part)
+        for part in re.split(r'(\d+)', code or '') if part]

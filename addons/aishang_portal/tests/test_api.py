@@ -109,6 +109,8 @@ class PortalApiTestCase(RouteTestCase):
             spares = [create_household(company, number=str(n))[2]
                 for n in range(303, 312)]
             building_3 = create_building(project, code='3')
+            # counted after 3号楼 by people, before it as text
+            create_building(project, code='10')
             home_d = create_residence(building_3, building_3.units[0], '101')
             owner_d = create_owner(name="业主D", phone='13800000999')
             Ownership.create([{'resource': home_d.id, 'party': owner_d.id,
@@ -1285,15 +1287,24 @@ class PortalApiTestCase(RouteTestCase):
         self.assertEqual(sorted((l['kind'], l['name'],
                     by_id[l['parent_id']]['name'] if l['parent_id'] else None)
                 for l in locations), [
+                ('building', "10号楼", "翠湖花园"),
                 ('building', "2号楼", "翠湖花园"),
                 ('building', "3号楼", "翠湖花园"),
                 ('project', "翠湖花园", None),
+                ('unit', "1单元", "10号楼"),
                 ('unit', "1单元", "2号楼"),
                 ('unit', "1单元", "3号楼")])
         self.assertEqual({l['project_id'] for l in locations}, {self.project})
-        # projects first, then buildings, then units
-        self.assertEqual([l['kind'] for l in locations],
-            ['project', 'building', 'building', 'unit', 'unit'])
+        # projects first, then buildings, then units, each as counted
+        self.assertEqual([(l['kind'], l['name'], l['parent_id'] and
+                    by_id[l['parent_id']]['name']) for l in locations], [
+                ('project', "翠湖花园", None),
+                ('building', "2号楼", "翠湖花园"),
+                ('building', "3号楼", "翠湖花园"),
+                ('building', "10号楼", "翠湖花园"),
+                ('unit', "1单元", "2号楼"),
+                ('unit', "1单元", "3号楼"),
+                ('unit', "1单元", "10号楼")])
         self.assertEqual(self.call('GET',
                 f'owner/locations?project={self.project}', self.token_a
                 ).json['locations'], locations)

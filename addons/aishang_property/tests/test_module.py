@@ -15,7 +15,7 @@ from trytond.transaction import Transaction, TransactionError
 from ..identity import (
     is_valid_resident_id, mask_id_number, mask_phone, normalize_phone)
 from ..project import location_id, split_location_id
-from ..tools import lock_together
+from ..tools import lock_together, natural_key
 from .tools import (
     SaoViewsMixin, create_building, create_owner, create_project,
     create_residence)
@@ -63,6 +63,13 @@ class IdentityTestCase(unittest.TestCase):
                     self.assertEqual(
                         split_location_id(location_id(kind, record_id)),
                         (kind, record_id))
+
+    def test_natural_order_of_codes(self):
+        codes = ['10', 'B2', '2', None, 'A10', '２', '1-10-101', 'A2',
+            '1-2-1001', '1-2-101', '地下室', '1²']
+        self.assertEqual(sorted(codes, key=natural_key), [
+                None, '1-2-101', '1-2-1001', '1-10-101', '1²', '2', '２',
+                '10', 'A2', 'A10', 'B2', '地下室'])
 
 
 class AishangPropertyTestCase(SaoViewsMixin, CompanyTestMixin, ModuleTestCase):

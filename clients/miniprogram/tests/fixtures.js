@@ -101,6 +101,24 @@ function ticketDetail(extra, ticketExtra) {
   }, extra || {});
 }
 
+// GET owner/locations of an owner in 翠湖花园 (358) and 江南苑 (400), in
+// the server's order: projects, then buildings, then units, each by code
+// as text (10号楼 before 2号楼). 10号楼 has no units.
+const location = (id, kind, name, code, project, parent) => ({
+  id, kind, name, code, project_id: project, parent_id: parent,
+});
+const LOCATIONS = {
+  locations: [
+    location(1074, 'project', '翠湖花园', 'CH', 358, null),
+    location(2000, 'project', '江南苑', 'JN', 400, null),
+    location(1380, 'building', '10号楼', '10', 358, 1074),
+    location(1378, 'building', '2号楼', '2', 358, 1074),
+    location(2001, 'building', '1幢', '1', 400, 2000),
+    location(182, 'unit', '2单元', '2', 358, 1378),
+    location(181, 'unit', '1单元', '1', 358, 1378),
+  ],
+};
+
 module.exports = {
-  bill, billsAnswer, PROPERTY_FEE, PARKING_FEE, RESOURCE, ticket, ticketDetail,
+  bill, billsAnswer, PROPERTY_FEE, PARKING_FEE, RESOURCE, LOCATIONS, ticket, ticketDetail,
 };

@@ -87,8 +87,24 @@ function mockWx(routes, options = {}) {
   return global.wx;
 }
 
+// What WeChat has and the simulator lacks, for Vant's tabs (inside
+// van-cascader): getCurrentPages (its sticky header) and a component's
+// groupSetData (here: apply at once).
+function shimWeChat() {
+  global.getCurrentPages = () => [];
+  const exparser = require('miniprogram-exparser');
+  const setMethodCaller = exparser.Element.setMethodCaller;
+  if (setMethodCaller.shimmed) return;
+  exparser.Element.setMethodCaller = function withGroupSetData(node, caller) {
+    if (caller && !caller.groupSetData) Object.assign(caller, { groupSetData: (update) => update() });
+    return setMethodCaller.call(this, node, caller);
+  };
+  exparser.Element.setMethodCaller.shimmed = true;
+}
+
 function loadPage(name) {
   const simulate = require('miniprogram-simulate');
+  shimWeChat();
   const id = simulate.load(path.join(ROOT, 'pages', name, 'index'), { rootPath: ROOT });
   const comp = simulate.render(id);
   comp.attach(document.createElement('parent-wrapper'));

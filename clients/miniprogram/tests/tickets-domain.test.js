@@ -32,6 +32,17 @@ describe('domains/tickets/form', () => {
     expect(form.kindOf('inquiry')).toBe('repair');
   });
 
+  test('a public area at a location sends it instead of the project; a private one never', () => {
+    const base = { kind: 'complaint', description: '楼道灯不亮' };
+    const location = { id: 1378, project: 358, label: '2号楼' };
+    expect(form.requestBody(Object.assign({ location }, base), { project: 358 }))
+      .toEqual({ kind: 'complaint', description: '楼道灯不亮', location: 1378 });
+    expect(form.requestBody(base, { project: 358 }))
+      .toEqual({ kind: 'complaint', description: '楼道灯不亮', project: 358 });
+    expect(form.requestBody(Object.assign({ location }, base), { resource: 262 }))
+      .toEqual({ kind: 'complaint', description: '楼道灯不亮', resource: 262 });
+  });
+
   test('photos: images only, at most 5 MB each, at most 4', () => {
     const files = [
       { url: 'wxfile://tmp/a.jpg', size: MB, type: 'image' },

@@ -1,5 +1,5 @@
 const { BASE, fakeUpload, mockWx, loadPage, flush, text, all, tapButton } = require('./helpers');
-const { RESOURCE, ticket, ticketDetail } = require('./fixtures');
+const { RESOURCE, LOCATIONS, ticket, ticketDetail } = require('./fixtures');
 
 beforeEach(() => {
   jest.resetModules();
@@ -280,6 +280,153 @@ describe('new ticket', () => {
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请选择公共区域所在的项目：您在多个项目中有房产。' }));
     expect(wx.redirectTo).not.toHaveBeenCalled();
     expect(page.data.submitting).toBe(false);
+  });
+});
+
+describe('new ticket: where in the community (位置)', () => {
+  const OTHER = Object.assign({}, RESOURCE, { id: 300, name: '江南苑 1-101', project: { id: 400, name: '江南苑' } });
+
+  async function openForm(routes, resources) {
+    const wx = mockWx(Object.assign({
+      'GET owner/resources': { resources: resources || [RESOURCE] },
+      'GET owner/ticket-categories': { categories: [] },
+      'GET owner/locations': LOCATIONS,
+      'POST owner/tickets': { status: 201, data: CREATED },
+    }, routes));
+    const page = loadPage('ticket-new');
+    await page.instance.onLoad({ kind: 'complaint' });
+    await flush();
+    return { wx, page };
+  }
+  const locationGets = (wx) => wx.request.calls.filter((c) => c.path === 'owner/locations');
+  // the text the 位置 field shows
+  const shown = (page) => page.querySelector('.location-field').instance.data.value;
+  const options = (page) => all(page.querySelector('.location-cascader'), '.van-cascader__option');
+
+  // Opens the picker and taps the options named, one tab after another.
+  async function pick(page, ...names) {
+    page.querySelector('.location-field').dispatchEvent('tap');
+    await flush();
+    for (const name of names) {
+      const option = options(page).filter((o) => o.dom.textContent.trim() === name).pop();
+      if (!option) throw new Error(`no option ${name}`);
+      option.dispatchEvent('tap');
+      await flush();
+    }
+  }
+
+  test('a building in the public area: loaded when chosen, from its buildings, sent as location alone', async () => {
+    const { wx, page } = await openForm();
+    // 户内 first: nothing asked yet, no 位置
+    expect(locationGets(wx)).toHaveLength(0);
+    expect(page.querySelector('.location-field')).toBeFalsy();
+    page.querySelector('.area-p358').dispatchEvent('tap');
+    await flush();
+    expect(locationGets(wx)).toHaveLength(1);
+    expect(locationGets(wx)[0].query).toBe('');
+    expect(page.querySelector('.location-field').dom.textContent).toContain('位置');
+
+    await pick(page, '2号楼', '1单元');
+    expect(page.data.locationOpen).toBe(false);
+    expect(shown(page)).toBe('2号楼 / 1单元');
+    // reopened at the choice; the whole building this time
+    page.querySelector('.location-field').dispatchEvent('tap');
+    await flush();
+    expect(options(page).map((o) => o.dom.textContent.trim())).toEqual(['2号楼', '10号楼', '整栋', '1单元', '2单元']);
+    await pick(page, '整栋');
+    expect(shown(page)).toBe('2号楼');
+    expect(locationGets(wx)).toHaveLength(1);
+
+    input(page, '.place-field', '电梯间');
+    input(page, '.description-field', '电梯间夜里常有人吸烟');
+    tapButton(page, '.submit-btn');
+    await flush();
+    expect(wx.request.last('POST owner/tickets').data).toEqual({
+      kind: 'complaint', location: 1378, description: '电梯间夜里常有人吸烟', place: '电梯间',
+    });
+  });
+
+  test('clearing it or choosing 户内 drops the location; a private ticket never sends it', async () => {
+    const { wx, page } = await openForm();
+    page.querySelector('.area-p358').dispatchEvent('tap');
+    await flush();
+    await pick(page, '10号楼');
+    expect(shown(page)).toBe('10号楼');
+    page.querySelector('.location-clear').dispatchEvent('tap');
+    await flush();
+    expect(page.data.location).toBeNull();
+    expect(page.data.locationOpen).toBe(false);
+
+    await pick(page, '10号楼');
+    page.querySelector('.area-r262').dispatchEvent('tap');
+    await flush();
+    expect(page.querySelector('.location-field')).toBeFalsy();
+    input(page, '.description-field', '门口漏水');
+    tapButton(page, '.submit-btn');
+    await flush();
+    expect(wx.request.last('POST owner/tickets').data).toEqual({ kind: 'complaint', resource: 262, description: '门口漏水' });
+  });
+
+  test('several projects: the picker offers the buildings of the chosen public area only', async () => {
+    const { wx, page } = await openForm({}, [RESOURCE, OTHER]);
+    page.querySelector('.area-p400').dispatchEvent('tap');
+    await flush();
+    page.querySelector('.location-field').dispatchEvent('tap');
+    await flush();
+    expect(options(page).map((o) => o.dom.textContent.trim())).toEqual(['1幢']);
+    await pick(page, '1幢');
+    // another project's public area: the location was of 江南苑
+    page.querySelector('.area-p358').dispatchEvent('tap');
+    await flush();
+    expect(page.data.location).toBeNull();
+    page.querySelector('.area-p400').dispatchEvent('tap');
+    await flush();
+    await pick(page, '1幢');
+    input(page, '.description-field', '路灯不亮');
+    tapButton(page, '.submit-btn');
+    await flush();
+    expect(wx.request.last('POST owner/tickets').data).toEqual({ kind: 'complaint', location: 2001, description: '路灯不亮' });
+    expect(locationGets(wx)).toHaveLength(1);
+  });
+
+  test('locations that cannot be loaded: said once, the ticket goes without; a tap asks again', async () => {
+    let fail = true;
+    const { wx, page } = await openForm({
+      'GET owner/locations': () => (fail ? { networkError: true } : LOCATIONS),
+    });
+    page.querySelector('.area-p358').dispatchEvent('tap');
+    await flush();
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '楼栋信息加载失败，可不选位置直接提交' }));
+    expect(wx.showToast).toHaveBeenCalledTimes(1);
+    input(page, '.description-field', '路灯不亮');
+    tapButton(page, '.submit-btn');
+    await flush();
+    expect(wx.request.last('POST owner/tickets').data).toEqual({ kind: 'complaint', project: 358, description: '路灯不亮' });
+
+    fail = false;
+    await pick(page, '2号楼', '2单元');
+    expect(locationGets(wx)).toHaveLength(2);
+    expect(shown(page)).toBe('2号楼 / 2单元');
+  });
+
+  test('a refused location is shown on its field, and the picker asks again', async () => {
+    const message = '您不能选择此位置。';
+    const { wx, page } = await openForm({
+      'POST owner/tickets': { status: 400, data: { error: { code: 'invalid_field', message, field: 'location' } } },
+    });
+    page.querySelector('.area-p358').dispatchEvent('tap');
+    await flush();
+    await pick(page, '10号楼');
+    input(page, '.description-field', '路灯不亮');
+    tapButton(page, '.submit-btn');
+    await flush();
+    expect(wx.request.last('POST owner/tickets').data).toEqual({ kind: 'complaint', location: 1380, description: '路灯不亮' });
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: message }));
+    expect(page.querySelector('.location-field').dom.textContent).toContain(message);
+    expect(page.data.submitting).toBe(false);
+    await pick(page, '2号楼', '整栋');
+    expect(locationGets(wx)).toHaveLength(2);
+    expect(page.querySelector('.location-field').dom.textContent).not.toContain(message);
   });
 });
 

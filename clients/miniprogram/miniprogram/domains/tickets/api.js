@@ -7,6 +7,8 @@ const base = (id) => `owner/tickets/${id}`;
 module.exports = {
   // Optional on the form: a failure only leaves the choice out.
   categories: (kind) => api.get('owner/ticket-categories', { kind }, { silent: true }),
+  // Silent: the form says itself that the location may be left out.
+  locations: () => api.get('owner/locations', {}, { silent: true }),
   tickets: (params) => api.get('owner/tickets', params),
   ticket: (id) => api.get(base(id)),
   create: (body) => api.post('owner/tickets', body),

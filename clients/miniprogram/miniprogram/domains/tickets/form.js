@@ -31,7 +31,7 @@ function areaOptions(resources) {
   (resources || []).forEach((r) => {
     if (r.project && !projects.some((p) => p.id === r.project.id)) projects.push(r.project);
   });
-  const publicArea = (key, label, project) => ({ key, label, project, placeHint: '如：2号楼电梯间（选填）' });
+  const publicArea = (key, label, project) => ({ key, label, project, placeHint: '如：电梯间、地下车库（选填）' });
   projects.forEach((p) => options.push(
     publicArea(`p${p.id}`, projects.length > 1 ? `公共区域 · ${p.name}` : '公共区域', p.id),
   ));
@@ -50,11 +50,14 @@ function validate(form) {
 }
 
 // The body of POST owner/tickets: empty optional fields are left out (the
-// server refuses nulls and unknown fields).
+// server refuses nulls and unknown fields). A public area is at
+// form.location ({id}) if chosen, which also gives the server the project;
+// a private one never has a location.
 function requestBody(form, area) {
   const body = { kind: form.kind, description: String(form.description).trim() };
   if (form.category) body.category = form.category;
   if (area && area.resource) body.resource = area.resource;
+  else if (form.location) body.location = form.location.id;
   else if (area && area.project) body.project = area.project;
   const place = String(form.place || '').trim();
   if (place) body.place = place;

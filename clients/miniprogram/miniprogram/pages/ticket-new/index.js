@@ -1,10 +1,13 @@
 // O3/O4: report a repair, complaint or suggestion. The ticket is created
 // first (POST owner/tickets), then its photos are sent one by one
 // (wx.uploadFile, field `photo`); a failed photo is reported by name and
-// the owner still lands on the ticket.
+// the owner still lands on the ticket. A public area may name where in the
+// community (位置: building or unit of GET owner/locations, loaded when first
+// needed); the form works without it.
 const ownerApi = require('../../domains/owner/api');
 const ticketsApi = require('../../domains/tickets/api');
 const form = require('../../domains/tickets/form');
+const places = require('../../domains/tickets/locations');
 const routes = require('../../domains/tickets/routes');
 const wxp = require('../../utils/wx');
 
@@ -17,6 +20,15 @@ Component({
     areas: [],
     area: '',
     placeHint: '',
+    isPublic: false,
+    // '' (not asked yet), loading, loaded, failed
+    locationState: '',
+    locationOptions: [],
+    locationOpen: false,
+    // {id, project, label} and its cascader value (a string)
+    location: null,
+    locationValue: '',
+    locationError: '',
     place: '',
     description: '',
     descriptionError: '',
@@ -71,7 +83,65 @@ Component({
 
     selectArea(key) {
       const area = this.data.areas.find((a) => a.key === key);
-      if (area) this.setData({ area: key, placeHint: area.placeHint });
+      if (!area) return;
+      const isPublic = !area.resource;
+      const { location } = this.data;
+      // a location belongs to one project: kept only in its public area
+      const keep = isPublic && location && (!area.project || location.project === area.project);
+      this.setData(Object.assign({ area: key, placeHint: area.placeHint, isPublic }, keep ? {} : this.noLocation()));
+      this.updateLocationOptions();
+      if (isPublic) this.loadLocations();
+    },
+
+    noLocation() {
+      return { location: null, locationValue: '', locationError: '' };
+    },
+
+    // The options of the chosen public area's project (its buildings).
+    updateLocationOptions() {
+      const area = this.data.areas.find((a) => a.key === this.data.area);
+      const options = area && !area.resource && this.locations
+        ? places.locationOptions(this.locations, area.project) : [];
+      this.setData({ locationOptions: options });
+    },
+
+    // Once per page; after a failure the next tap asks again. Resolves
+    // with whether the locations are there.
+    loadLocations() {
+      if (!this.locationsRequest) {
+        this.setData({ locationState: 'loading' });
+        this.locationsRequest = ticketsApi.locations().then((answer) => {
+          this.locations = answer.locations || [];
+          this.setData({ locationState: 'loaded' });
+          this.updateLocationOptions();
+          return true;
+        }).catch(() => {
+          this.locationsRequest = null;
+          this.setData({ locationState: 'failed' });
+          wxp.toast('楼栋信息加载失败，可不选位置直接提交');
+          return false;
+        });
+      }
+      return this.locationsRequest;
+    },
+
+    onLocationTap() {
+      return this.loadLocations().then((ok) => {
+        if (ok && this.data.locationOptions.length) this.setData({ locationOpen: true });
+      });
+    },
+
+    onLocationClose() {
+      this.setData({ locationOpen: false });
+    },
+
+    onLocationFinish(e) {
+      const location = places.chosenLocation(this.locations, Number(e.detail.value));
+      this.setData({ location, locationValue: location ? e.detail.value : '', locationError: '', locationOpen: false });
+    },
+
+    onLocationClear() {
+      this.setData(this.noLocation());
     },
 
     onPlace(e) {
@@ -113,7 +183,19 @@ Component({
       return ticketsApi.create(form.requestBody(this.data, area))
         .then((answer) => this.uploadPhotos(answer.ticket.id)
           .then((failed) => this.finish(answer.ticket.id, failed)))
-        .catch(() => this.setData({ submitting: false, progress: '' }));
+        .catch((err) => this.refused(err));
+    },
+
+    // The server's message was shown as a toast; a refused location is
+    // also shown on its field, and the tree is asked again on the next tap
+    // (it may have changed).
+    refused(err) {
+      const update = { submitting: false, progress: '' };
+      if (err && err.detail && err.detail.field === 'location') {
+        update.locationError = err.message;
+        this.locationsRequest = null;
+      }
+      this.setData(update);
     },
 
     // Resolves with the failures, "照片2：<message>".
