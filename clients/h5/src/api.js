@@ -169,6 +169,8 @@ export const readAllMessages = () => post('owner/messages/read-all', {})
 
 // -- Tickets (O3, O4): repairs, complaints, suggestions
 export const ticketCategories = (kind, options) => get('owner/ticket-categories', { ...options, query: { kind } })
+// the projects, buildings and units a public-area ticket can name (`location`)
+export const ticketLocations = (options) => get('owner/locations', options)
 export const createTicket = (body, options) => post('owner/tickets', body, options)
 // kind: one kind or several separated by commas ("complaint,suggestion")
 export const tickets = (query) => get('owner/tickets', { query })

@@ -1,13 +1,13 @@
 // The Vant components the portal uses (registered once; tree-shaken build)
 import {
-  ActionSheet, Badge, Button, Cell, CellGroup, Checkbox, Dialog, Empty, Field, Form, Grid, GridItem, Icon,
-  Image, List, Loading, NavBar, Radio, RadioGroup, PullRefresh, Rate, SubmitBar, Tab, Tabbar, TabbarItem,
-  Tabs, Tag, Uploader,
+  ActionSheet, Badge, Button, Cascader, Cell, CellGroup, Checkbox, Dialog, Empty, Field, Form, Grid, GridItem,
+  Icon, Image, List, Loading, NavBar, Popup, Radio, RadioGroup, PullRefresh, Rate, SubmitBar, Tab, Tabbar,
+  TabbarItem, Tabs, Tag, Uploader,
 } from 'vant'
 
-const components = [ActionSheet, Badge, Button, Cell, CellGroup, Checkbox, Dialog, Empty, Field, Form, Grid,
-  GridItem, Icon, Image, List, Loading, NavBar, Radio, RadioGroup, PullRefresh, Rate, SubmitBar, Tab, Tabbar,
-  TabbarItem, Tabs, Tag, Uploader]
+const components = [ActionSheet, Badge, Button, Cascader, Cell, CellGroup, Checkbox, Dialog, Empty, Field, Form,
+  Grid, GridItem, Icon, Image, List, Loading, NavBar, Popup, Radio, RadioGroup, PullRefresh, Rate, SubmitBar, Tab,
+  Tabbar, TabbarItem, Tabs, Tag, Uploader]
 
 export default {
   install(app) {

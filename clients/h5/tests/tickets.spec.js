@@ -3,6 +3,7 @@ import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
 vi.mock('../src/notify.js', () => ({ showError: vi.fn(), showOk: vi.fn(), alert: vi.fn(), confirm: vi.fn(async () => true) }))
 
 import { fakeFetch, mountPage, flushPromises } from './helpers.js'
+import { CUIHU_LOCATIONS, TWO_PROJECTS } from './fixtures.js'
 import * as api from '../src/api.js'
 import { alert, showError } from '../src/notify.js'
 import { photoProblem, placeText, ticketBody } from '../src/domains/tickets/ticket.js'
@@ -59,6 +60,21 @@ async function pick(wrapper, ...files) {
 const radio = (wrapper, text) => wrapper.findAll('[role="radio"]').find((r) => r.text() === text)
 const button = (wrapper, text) => wrapper.findAll('button').find((b) => b.text() === text)
 const posts = (fetch, path) => fetch.calls.filter((c) => c.method === 'POST' && c.path === path)
+const gets = (fetch, path) => fetch.calls.filter((c) => c.method === 'GET' && c.path === path)
+const XIXI_RESOURCE = { id: 301, name: '西溪里 5-101', kind_string: '住宅', project: { id: 359, name: '西溪里' } }
+
+// The location cascader is in a popup teleported to <body>: tap the field,
+// then options, each in the last tab that has it (several tabs stay in the DOM)
+async function tapOption(text) {
+  [...document.querySelectorAll('.van-cascader__option')].filter((o) => o.textContent === text).at(-1).click()
+  await flushPromises()
+}
+async function chooseLocation(wrapper, ...texts) {
+  await wrapper.find('input[name="location"]').trigger('click')
+  await flushPromises()
+  for (const text of texts) await tapOption(text)
+}
+const locationField = (wrapper) => wrapper.find('input[name="location"]')
 
 describe('owner tickets', () => {
   beforeEach(() => {
@@ -113,6 +129,7 @@ describe('owner tickets', () => {
   describe('new ticket', () => {
     const table = (extra = {}) => ({
       'GET owner/resources': RESOURCES,
+      'GET owner/locations': { locations: CUIHU_LOCATIONS },
       'GET owner/ticket-categories': (url) => [200, url.includes('kind=repair') ? CATEGORIES : { categories: [] }],
       'POST owner/tickets': { ticket: TICKET, actions: ['message', 'photo', 'cancel'] },
       'POST owner/tickets/7/photos': { photo: DETAIL.photos[0] },
@@ -164,8 +181,7 @@ describe('owner tickets', () => {
 
     it('a public complaint sends no resource, and the project when the owner has several', async () => {
       const fetch = fakeFetch(table({
-        'GET owner/resources': { resources: [...RESOURCES.resources,
-          { id: 301, name: '西溪里 5-101', kind_string: '住宅', project: { id: 359, name: '西溪里' } }] },
+        'GET owner/resources': { resources: [...RESOURCES.resources, XIXI_RESOURCE] },
         'POST owner/tickets': { ticket: { ...COMPLAINT, id: 7 }, actions: ['message'] },
       }))
       vi.stubGlobal('fetch', fetch)
@@ -242,6 +258,106 @@ describe('owner tickets', () => {
         contact_phone: '0571-8888' })
       expect(wrapper.find('.van-field__error-message').text()).toBe('“联系电话”格式不正确。')
       expect(router.currentRoute.value.name).toBe('ticket-new')
+      wrapper.unmount()
+    })
+
+    it('public area: a building is picked in the cascader and sent as location, without resource', async () => {
+      const fetch = fakeFetch(table())
+      vi.stubGlobal('fetch', fetch)
+      const { wrapper, router } = await mountPage(TicketNewPage, { path: '/tickets/new?kind=repair' })
+      await radio(wrapper, '翠湖花园 2-1-301').trigger('click')
+      // read only once the public area is chosen
+      expect(gets(fetch, 'owner/locations')).toHaveLength(0)
+      expect(locationField(wrapper).exists()).toBe(false)
+      await radio(wrapper, '公共区域').trigger('click')
+      await flushPromises()
+      expect(gets(fetch, 'owner/locations')).toHaveLength(1)
+      expect(locationField(wrapper).attributes('placeholder')).toBe('请选择楼栋/单元（选填）')
+      // one project: the cascader starts at its buildings
+      await chooseLocation(wrapper, '2号楼')
+      const tabs = [...document.querySelectorAll('.van-cascader__tab')].map((t) => t.textContent)
+      expect(tabs).toEqual(['2号楼', '请选择'])
+      expect([...document.querySelectorAll('.van-cascader__options')].at(-1).textContent).toBe('整栋1单元2单元')
+      await tapOption('1单元')
+      expect(locationField(wrapper).element.value).toBe('2号楼 / 1单元')
+      // a building as a whole: its first option
+      await chooseLocation(wrapper, '2号楼', '整栋')
+      expect(locationField(wrapper).element.value).toBe('2号楼')
+      await wrapper.find('input[name="place"]').setValue('电梯')
+      await wrapper.find('textarea[name="description"]').setValue('电梯异响')
+      await wrapper.find('button.submit').trigger('click')
+      await flushPromises()
+      expect(posts(fetch, 'owner/tickets')[0].body).toEqual({ kind: 'repair', location: 1378, place: '电梯',
+        description: '电梯异响' })
+      expect(router.currentRoute.value.fullPath).toBe('/tickets/7')
+      expect(gets(fetch, 'owner/locations')).toHaveLength(1)
+      wrapper.unmount()
+    })
+
+    it('several projects: a location gives the project; without it the 小区 is asked again', async () => {
+      const fetch = fakeFetch(table({
+        'GET owner/resources': { resources: [...RESOURCES.resources, XIXI_RESOURCE] },
+        'GET owner/locations': { locations: TWO_PROJECTS },
+      }))
+      vi.stubGlobal('fetch', fetch)
+      const { wrapper } = await mountPage(TicketNewPage, { path: '/tickets/new?kind=complaint' })
+      expect(radio(wrapper, '西溪里')).toBeDefined()
+      await chooseLocation(wrapper, '西溪里', '5号楼')
+      expect(locationField(wrapper).element.value).toBe('西溪里 / 5号楼')
+      expect(radio(wrapper, '西溪里')).toBeUndefined()
+      // reopened, the cascader shows the choice; 不指定位置 drops it
+      await chooseLocation(wrapper)
+      expect([...document.querySelectorAll('.van-cascader__tab')].map((t) => t.textContent)).toEqual(['西溪里', '5号楼'])
+      ;[...document.querySelectorAll('.location-popup button')].find((b) => b.textContent === '不指定位置').click()
+      await flushPromises()
+      expect(locationField(wrapper).element.value).toBe('')
+      expect(radio(wrapper, '西溪里').attributes('aria-checked')).toBe('true')
+      await chooseLocation(wrapper, '翠湖花园', '整个小区')
+      expect(locationField(wrapper).element.value).toBe('翠湖花园')
+      await wrapper.find('textarea[name="description"]').setValue('绿化带无人打理')
+      await wrapper.find('form').trigger('submit')
+      await flushPromises()
+      expect(posts(fetch, 'owner/tickets')[0].body).toEqual({ kind: 'complaint', location: 1074,
+        description: '绿化带无人打理' })
+      wrapper.unmount()
+    })
+
+    it('locations that fail to load: the field offers a retry and the ticket goes without', async () => {
+      let fail = true
+      const fetch = fakeFetch(table({
+        'GET owner/locations': () => (fail ? [500, { error: { code: 'server', message: '服务器错误' } }]
+          : [200, { locations: CUIHU_LOCATIONS }]),
+      }))
+      vi.stubGlobal('fetch', fetch)
+      const { wrapper } = await mountPage(TicketNewPage, { path: '/tickets/new?kind=suggestion' })
+      expect(locationField(wrapper).attributes('placeholder')).toBe('位置加载失败，点击重试')
+      expect(locationField(wrapper).classes()).toContain('van-field__control--error')
+      expect(showError).not.toHaveBeenCalled()
+      await wrapper.find('textarea[name="description"]').setValue('建议增加充电桩')
+      await wrapper.find('form').trigger('submit')
+      await flushPromises()
+      expect(posts(fetch, 'owner/tickets')[0].body).toEqual({ kind: 'suggestion', description: '建议增加充电桩' })
+      fail = false
+      await chooseLocation(wrapper, '3号楼')
+      expect(gets(fetch, 'owner/locations')).toHaveLength(2)
+      expect(locationField(wrapper).element.value).toBe('3号楼')
+      wrapper.unmount()
+    })
+
+    it('a refusal of the location is shown under the field', async () => {
+      const fetch = fakeFetch(table({
+        'POST owner/tickets': [400, { error: { code: 'invalid_field', message: '“位置”不存在。', field: 'location' } }],
+      }))
+      vi.stubGlobal('fetch', fetch)
+      const { wrapper } = await mountPage(TicketNewPage, { path: '/tickets/new?kind=complaint' })
+      await chooseLocation(wrapper, '3号楼')
+      await wrapper.find('textarea[name="description"]').setValue('楼道堆物')
+      await wrapper.find('form').trigger('submit')
+      await flushPromises()
+      expect(posts(fetch, 'owner/tickets')[0].body.location).toBe(1379)
+      const field = wrapper.findAll('.van-field').find((f) => f.find('input[name="location"]').exists())
+      expect(field.find('.van-field__error-message').text()).toBe('“位置”不存在。')
+      expect(showError).not.toHaveBeenCalled()
       wrapper.unmount()
     })
   })
@@ -383,6 +499,12 @@ describe('owner tickets', () => {
       const form = { kind: 'repair', category: null, area: 'public', resource: 262, project: 358, place: ' ',
         description: '路灯不亮\n', contact_phone: '' }
       expect(ticketBody(form, [{ id: 358 }])).toEqual({ kind: 'repair', description: '路灯不亮' })
+      // a location goes in the public area only, and gives the project
+      const located = { ...form, location: 1378 }
+      expect(ticketBody(located, [{ id: 358 }, { id: 359 }])).toEqual({ kind: 'repair', location: 1378,
+        description: '路灯不亮' })
+      expect(ticketBody({ ...located, area: 'private' })).toEqual({ kind: 'repair', resource: 262,
+        description: '路灯不亮' })
     })
 
     it('photos: images up to 5 MB; a file without type is left to the server', () => {

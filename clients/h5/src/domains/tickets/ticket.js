@@ -44,13 +44,17 @@ export function photoProblem(file) {
 }
 
 // Body of POST owner/tickets from the form of the new-ticket page.
-// `projects`: the owner's projects; a public-area ticket names its project
-// only when there are several.
+// `projects`: the owner's projects; a public-area ticket names its location
+// (building, unit…: it gives the project) or else its project, only when
+// there are several. A location never goes with a resource (the server
+// refuses it): the form keeps it while the owner switches to 户内 and back.
 export function ticketBody(form, projects = []) {
   const body = { kind: form.kind, description: form.description.trim() }
   if (form.category) body.category = form.category
   if (form.area === 'private') {
     body.resource = form.resource
+  } else if (form.location) {
+    body.location = form.location
   } else if (projects.length > 1) {
     body.project = form.project
   }
