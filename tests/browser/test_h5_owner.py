@@ -39,6 +39,7 @@ PHONE = {'viewport': {'width': 390, 'height': 844}, 'device_scale_factor': 2,
     'is_mobile': True, 'has_touch': True, 'locale': 'zh-CN',
     'accept_downloads': True}
 REPAIR_TEXT = "浏览器测试：卫生间地漏反水，请尽快上门查看"
+COMPLAINT_TEXT = "浏览器测试：楼道堆放杂物，请清理"
 def _photo_png():
     "A small photo-like PNG (the server checks the type by its first bytes)"
     import io
@@ -253,6 +254,7 @@ def test_owner_verifies_pays_oldest_first_and_reports_a_repair(
 
     # --- 4. report a repair with a photo ----------------------------------
     ticket_number = _report_repair(phone, demo, party, oldest['resource'])
+    _complain_about_a_building(phone, demo, party, oldest['resource'])
 
     # --- customer service sees it in Sao ----------------------------------
     service = sao('h5-sao-service')
@@ -293,6 +295,46 @@ def _read_the_reminder(phone, demo, party):
     assert read['read_date'], read
     newest.locator('[data-test=message-link]').click()
     expect(page).to_have_url(re.compile(r'/owner/bills$'))
+
+
+def _complain_about_a_building(phone, demo, party, resource):
+    """A complaint about the public area of the owner's building, its
+    place picked in the cascader of buildings (整栋)"""
+    page = phone.page
+    home, = demo.call('admin', 'model.property.resource.read', [resource],
+        ['building.name', 'project.name'])
+    building = home['building.']['name']
+    page.goto(phone.url + 'tickets/new?kind=complaint')
+    expect(page.get_by_role('radiogroup', name='报事区域').get_by_role(
+            'radio', name='公共区域')).to_be_checked()
+    page.locator('input[name=location]').click()
+    popup = page.locator('.location-popup')
+    expect(popup.locator('.van-cascader')).to_be_visible()
+
+    def option(text):
+        return popup.locator('.van-cascader__options:visible '
+            '.van-cascader__option').filter(
+            has_text=re.compile(rf'^\s*{re.escape(text)}\s*$'))
+    # an owner in one project starts at its buildings
+    if option(home['project.']['name']).count():
+        option(home['project.']['name']).click()
+    option(building).click()
+    option('整栋').click()
+    expect(popup).to_be_hidden()
+    expect(page.locator('input[name=location]')).to_have_value(building)
+    page.locator('textarea[name=description]').fill(COMPLAINT_TEXT)
+    phone.screenshot('11-complaint-form')
+    page.get_by_role('button', name='提交').click()
+    expect(page).to_have_url(re.compile(r'/owner/tickets/\d+$'))
+    ticket_id = int(page.url.rsplit('/', 1)[1])
+    ticket, = demo.call('admin', 'model.helpdesk.ticket.read', [ticket_id],
+        ['kind', 'area', 'reporter', 'resource', 'location.name',
+            'location.kind', 'description'])
+    assert (ticket['kind'], ticket['area'], ticket['reporter'],
+        ticket['resource'], ticket['location.']['kind'],
+        ticket['location.']['name'], ticket['description']) == (
+        'complaint', 'public', party, None, 'building', building,
+        COMPLAINT_TEXT), ticket
 
 
 def _report_repair(phone, demo, party, resource):

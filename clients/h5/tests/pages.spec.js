@@ -2,12 +2,14 @@ import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
 
 vi.mock('../src/notify.js', () => ({ showError: vi.fn(), showOk: vi.fn(), alert: vi.fn(), confirm: vi.fn(async () => true) }))
 
+import { List } from 'vant'
 import { fakeFetch, mountPage, flushPromises } from './helpers.js'
 import { BILLS } from './selection.spec.js'
 import LoginPage from '../src/pages/LoginPage.vue'
 import BillsPage from '../src/pages/BillsPage.vue'
 import PayPage from '../src/pages/PayPage.vue'
 import NoticesPage from '../src/pages/NoticesPage.vue'
+import ReceiptsPage from '../src/pages/ReceiptsPage.vue'
 import HomePage from '../src/pages/HomePage.vue'
 import MePage from '../src/pages/MePage.vue'
 import { waitForOrder, launch } from '../src/domains/payment/channels.js'
@@ -140,6 +142,40 @@ describe('owner pages', () => {
     expect(wrapper.find('[data-notice="211"]').classes()).not.toContain('unread')
     expect(wrapper.text()).toContain('置顶')
     expect(wrapper.text()).toContain('公告（1 条未读）')
+    wrapper.unmount()
+  })
+
+  it('receipts: newest first, paged with van-list; a failed page offers a retry', async () => {
+    const RECEIPT = { id: 52, number: 'CH-0000052', date: '2026-11-28', total: '411.70', state: 'done', state_string: '已开具',
+      resource: { id: 262, name: '翠湖花园 2-1-301' }, project: { id: 358, name: '翠湖花园' } }
+    const first = Array.from({ length: 20 }, (_, i) => ({ ...RECEIPT, id: 100 - i, number: `CH-00001${i}` }))
+    let down = true
+    const fetch = fakeFetch({
+      'GET owner/receipts': (url) => (url.includes('offset=0')
+        ? [200, { receipts: first, total_count: 21 }]
+        : down ? [500, { error: { code: 'internal', message: '服务器错误' } }] : [200, { receipts: [RECEIPT], total_count: 21 }]),
+    })
+    vi.stubGlobal('fetch', fetch)
+    const { wrapper } = await mountPage(ReceiptsPage, { path: '/receipts' })
+    expect(fetch.calls[0].url).toBe('/aishang/api/v1/owner/receipts?limit=20&offset=0')
+    expect(wrapper.findAll('.van-cell')).toHaveLength(20)
+    wrapper.findComponent(List).vm.$emit('load')
+    await flushPromises()
+    expect(fetch.calls[1].url).toBe('/aishang/api/v1/owner/receipts?limit=20&offset=20')
+    expect(wrapper.text()).toContain('加载失败，点击重试')
+    down = false
+    // the tap clears the error; van-list's own check then asks (jsdom has no layout: asked here)
+    await wrapper.find('.van-list__error-text').trigger('click')
+    expect(wrapper.text()).not.toContain('加载失败，点击重试')
+    wrapper.findComponent(List).vm.$emit('load')
+    await flushPromises()
+    expect(fetch.calls[2].url).toBe('/aishang/api/v1/owner/receipts?limit=20&offset=20')
+    const cells = wrapper.findAll('.van-cell')
+    expect(cells).toHaveLength(21)
+    expect(cells[20].text()).toContain('CH-0000052')
+    expect(cells[20].text()).toContain('¥411.70')
+    expect(cells[20].text()).toContain('2026-11-28 · 翠湖花园 2-1-301')
+    expect(wrapper.text()).toContain('没有更多了')
     wrapper.unmount()
   })
 

@@ -118,6 +118,25 @@ describe('owner tickets', () => {
       wrapper.unmount()
     })
 
+    it('a page of the tab left meanwhile is dropped when it comes late', async () => {
+      let answerComplaints
+      const fetch = vi.fn((url) => {
+        const json = (body) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+        if (url.includes('kind=repair')) return Promise.resolve(json({ tickets: [TICKET], total_count: 1 }))
+        return new Promise((resolve) => { answerComplaints = () => resolve(json({ tickets: [COMPLAINT], total_count: 1 })) })
+      })
+      vi.stubGlobal('fetch', fetch)
+      const { wrapper } = await mountPage(TicketsPage, { path: '/complaints' })
+      await wrapper.findAll('.van-tab').find((t) => t.text() === '报修').trigger('click')
+      await flushPromises()
+      expect(wrapper.find('[data-ticket="7"]').exists()).toBe(true)
+      answerComplaints()
+      await flushPromises()
+      expect(wrapper.findAll('[data-ticket]').map((t) => t.attributes('data-ticket'))).toEqual(['7'])
+      expect(wrapper.find('.van-list__loading').exists()).toBe(false)
+      wrapper.unmount()
+    })
+
     it('an empty list says so', async () => {
       vi.stubGlobal('fetch', fakeFetch({ 'GET owner/tickets': { tickets: [], total_count: 0 } }))
       const { wrapper } = await mountPage(TicketsPage, { path: '/repairs' })

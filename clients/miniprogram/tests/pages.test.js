@@ -88,6 +88,24 @@ describe('receipts pages', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/receipt/index?id=494' });
   });
 
+  test('two quick reach-bottoms load the next page once', async () => {
+    const first = Array.from({ length: 20 }, (_, i) => Object.assign({}, RECEIPT, { id: 600 - i, number: `CH-${600 - i}` }));
+    const wx = mockWx({
+      'GET owner/receipts': (req) => (req.query.includes('offset=0')
+        ? { receipts: first, total_count: 21 }
+        : { receipts: [Object.assign({}, RECEIPT, { id: 493, number: 'CH-0000000' })], total_count: 21 }),
+    });
+    const page = loadPage('receipts');
+    await page.instance.onLoad();
+    await flush();
+    page.instance.onReachBottom();
+    page.instance.onReachBottom();
+    await flush();
+    expect(wx.request.calls.map((c) => c.query)).toEqual(['limit=20&offset=0', 'limit=20&offset=20']);
+    expect(all(page, '.receipt')).toHaveLength(21);
+    expect(page.querySelector('.load-more')).toBeFalsy();
+  });
+
   test('the detail shows lines and payments and opens the PDF', async () => {
     const wx = mockWx({
       'GET owner/receipts/494': {
@@ -141,6 +159,29 @@ describe('notices pages', () => {
     page.querySelector('.notice').dispatchEvent('tap');
     await flush();
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notice/index?id=212' });
+  });
+
+  test('a page of 全部 answering after the switch to 未读 is dropped', async () => {
+    const wx = mockWx({
+      'GET owner/notices': (req) => (req.query.includes('unread=true')
+        ? { notices: [NOTICES.notices[0]], total_count: 1, unread_count: 1 }
+        : NOTICES),
+    });
+    const answer = wx.request;
+    const held = [];
+    wx.request = jest.fn((req) => (req.url.includes('unread') ? answer(req) : held.push(req)));
+    const page = loadPage('notices');
+    page.instance.onShow();
+    page.querySelector('.tab-unread').dispatchEvent('tap');
+    await flush();
+    expect(all(page, '.notice-title').map((n) => n.dom.textContent)).toEqual(['电梯保养']);
+    // the 全部 answer comes last: 未读 keeps its own notices
+    held.forEach((req) => answer(req));
+    await flush();
+    expect(answer.calls.map((c) => c.query)).toEqual(['limit=20&offset=0&unread=true', 'limit=20&offset=0']);
+    expect(all(page, '.notice-title').map((n) => n.dom.textContent)).toEqual(['电梯保养']);
+    expect(page.querySelector('.tab-unread').dom.className).toContain('active');
+    expect(page.querySelector('.load-more')).toBeFalsy();
   });
 
   test('the detail renders the body with rich-text and opens attachments', async () => {

@@ -3,11 +3,12 @@
 // its topic links to the notice or to the bills tab.
 const messagesApi = require('../../domains/messages/api');
 const { summary } = require('../../domains/messages/view');
-
-const PAGE = 20;
+const { pagedList } = require('../../behaviors/paged-list');
 
 Component({
-  data: { loaded: false, messages: [], totalCount: 0, unreadCount: 0, openId: 0 },
+  behaviors: [pagedList('messages')],
+
+  data: { unreadCount: 0, openId: 0 },
 
   methods: {
     // onLoad, not onShow: coming back from a notice keeps the list as it was
@@ -15,42 +16,12 @@ Component({
       return this.reload();
     },
 
-    onPullDownRefresh() {
-      return this.reload().then(() => wx.stopPullDownRefresh());
-    },
-
-    onReachBottom() {
-      return this.onMore();
-    },
-
-    reload() {
-      this.generation = (this.generation || 0) + 1;
-      return this.load(0);
-    },
-
-    onMore() {
-      if (this.loading || this.data.messages.length >= this.data.totalCount) return Promise.resolve();
-      return this.load(this.data.messages.length);
-    },
-
-    // An answer for a list reloaded meanwhile is dropped.
-    load(offset) {
-      const { generation } = this;
-      this.loading = true;
-      return messagesApi.messages({ limit: PAGE, offset }).then((answer) => {
-        if (generation !== this.generation) return;
-        const page = answer.messages.map(summary);
-        this.setData({
-          loaded: true,
-          messages: offset ? this.data.messages.concat(page) : page,
-          totalCount: answer.total_count,
-          unreadCount: answer.unread_count,
-        });
-      }).catch(() => {
-        if (generation === this.generation) this.setData({ loaded: true });
-      }).then(() => {
-        if (generation === this.generation) this.loading = false;
-      });
+    fetchPage(params) {
+      return messagesApi.messages(params).then((answer) => ({
+        items: answer.messages.map(summary),
+        totalCount: answer.total_count,
+        data: { unreadCount: answer.unread_count },
+      }));
     },
 
     replace(id, changes) {

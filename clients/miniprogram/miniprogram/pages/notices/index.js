@@ -1,47 +1,32 @@
 // O5: the notices of the owner's projects, pinned first, with read status.
 const noticesApi = require('../../domains/notices/api');
 const { localDate } = require('../../utils/format');
-
-const PAGE = 20;
+const { pagedList } = require('../../behaviors/paged-list');
 
 Component({
-  data: { loaded: false, unreadOnly: false, notices: [], totalCount: 0, unreadCount: 0 },
+  behaviors: [pagedList('notices')],
+
+  data: { unreadOnly: false, unreadCount: 0 },
 
   methods: {
+    // onShow: also back from a notice or another tab, so read marks are fresh
     onShow() {
-      return this.load(0);
+      return this.reload();
     },
 
-    onPullDownRefresh() {
-      return this.load(0).then(() => wx.stopPullDownRefresh());
-    },
-
-    onReachBottom() {
-      return this.onMore();
-    },
-
-    onMore() {
-      if (this.data.notices.length >= this.data.totalCount) return Promise.resolve();
-      return this.load(this.data.notices.length);
-    },
-
+    // reload() drops a page of the other filter still on its way
     onFilter(e) {
       this.setData({ unreadOnly: Boolean(e.currentTarget.dataset.unread) });
-      return this.load(0);
+      return this.reload();
     },
 
-    load(offset) {
-      const params = { limit: PAGE, offset };
-      if (this.data.unreadOnly) params.unread = 'true';
-      return noticesApi.notices(params).then((answer) => {
-        const page = answer.notices.map((n) => Object.assign({}, n, { date: localDate(n.publish_start) }));
-        this.setData({
-          loaded: true,
-          notices: offset ? this.data.notices.concat(page) : page,
-          totalCount: answer.total_count,
-          unreadCount: answer.unread_count,
-        });
-      }).catch(() => this.setData({ loaded: true }));
+    fetchPage(params) {
+      const query = this.data.unreadOnly ? Object.assign({}, params, { unread: 'true' }) : params;
+      return noticesApi.notices(query).then((answer) => ({
+        items: answer.notices.map((n) => Object.assign({}, n, { date: localDate(n.publish_start) })),
+        totalCount: answer.total_count,
+        data: { unreadCount: answer.unread_count },
+      }));
     },
 
     onOpen(e) {

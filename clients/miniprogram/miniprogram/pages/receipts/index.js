@@ -1,34 +1,20 @@
 // O6: the receipts of the owner, newest first, paged.
 const receiptsApi = require('../../domains/receipts/api');
-
-const PAGE = 20;
+const { pagedList } = require('../../behaviors/paged-list');
 
 Component({
-  data: { loaded: false, receipts: [], totalCount: 0 },
+  behaviors: [pagedList('receipts')],
 
   methods: {
     onLoad() {
-      return this.load(0);
+      return this.reload();
     },
 
-    onPullDownRefresh() {
-      return this.load(0).then(() => wx.stopPullDownRefresh());
-    },
-
-    onReachBottom() {
-      return this.onMore();
-    },
-
-    onMore() {
-      if (this.data.receipts.length >= this.data.totalCount) return Promise.resolve();
-      return this.load(this.data.receipts.length);
-    },
-
-    load(offset) {
-      return receiptsApi.receipts({ limit: PAGE, offset }).then((answer) => {
-        const receipts = offset ? this.data.receipts.concat(answer.receipts) : answer.receipts;
-        this.setData({ loaded: true, receipts, totalCount: answer.total_count });
-      }).catch(() => this.setData({ loaded: true }));
+    fetchPage(params) {
+      return receiptsApi.receipts(params).then((answer) => ({
+        items: answer.receipts,
+        totalCount: answer.total_count,
+      }));
     },
 
     onOpen(e) {

@@ -3,8 +3,8 @@
 const ticketsApi = require('../../domains/tickets/api');
 const routes = require('../../domains/tickets/routes');
 const { summary } = require('../../domains/tickets/view');
+const { pagedList } = require('../../behaviors/paged-list');
 
-const PAGE = 20;
 // kinds: [] is every kind; `create` is the kind a new ticket starts with.
 const FILTERS = [
   { key: 'all', label: '全部', kinds: [], create: 'repair' },
@@ -15,13 +15,11 @@ const FILTERS = [
 const filterOf = (key) => FILTERS.find((f) => f.key === key) || FILTERS[0];
 
 Component({
+  behaviors: [pagedList('tickets')],
+
   data: {
     filters: FILTERS.map((f) => ({ key: f.key, label: f.label })),
     filter: 'all',
-    loaded: false,
-    tickets: [],
-    totalCount: 0,
-    more: false,
   },
 
   methods: {
@@ -34,14 +32,7 @@ Component({
       return this.reload();
     },
 
-    onPullDownRefresh() {
-      return this.reload().then(() => wx.stopPullDownRefresh());
-    },
-
-    onReachBottom() {
-      return this.onMore();
-    },
-
+    // reload() drops a page of the tab left still on its way
     onFilter(e) {
       const key = e.currentTarget.dataset.key;
       if (key === this.data.filter) return Promise.resolve();
@@ -49,36 +40,12 @@ Component({
       return this.reload();
     },
 
-    reload() {
-      this.generation = (this.generation || 0) + 1;
-      return this.load(0);
-    },
-
-    onMore() {
-      if (!this.data.more || this.loading) return Promise.resolve();
-      return this.load(this.data.tickets.length);
-    },
-
-    // An answer for a list replaced meanwhile (other filter, reload) is
-    // dropped.
-    load(offset) {
-      const { generation } = this;
-      const params = { limit: PAGE, offset, kind: filterOf(this.data.filter).kinds.join(',') };
-      this.loading = true;
-      return ticketsApi.tickets(params).then((answer) => {
-        if (generation !== this.generation) return;
-        const tickets = (offset ? this.data.tickets : []).concat(answer.tickets.map(summary));
-        this.setData({
-          loaded: true,
-          tickets,
-          totalCount: answer.total_count,
-          more: answer.tickets.length > 0 && tickets.length < answer.total_count,
-        });
-      }).catch(() => {
-        if (generation === this.generation) this.setData({ loaded: true });
-      }).then(() => {
-        if (generation === this.generation) this.loading = false;
-      });
+    fetchPage(params) {
+      const kind = filterOf(this.data.filter).kinds.join(',');
+      return ticketsApi.tickets(Object.assign({}, params, { kind })).then((answer) => ({
+        items: answer.tickets.map(summary),
+        totalCount: answer.total_count,
+      }));
     },
 
     onOpen(e) {
