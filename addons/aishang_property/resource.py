@@ -31,10 +31,10 @@ def compose_code(building_code, unit_code, number):
     return '-'.join(p for p in (building_code, unit_code, number) if p)
 
 
-
 def resource_name(project_name, code):
     "How a resource is named: its project and code, 翠湖花园 2-1-301"
     return f'{project_name} {code}'
+
 
 class Resource(DeactivableMixin, ModelSQL, ModelView):
     "A chargeable resource of a project: home, shop, ad space, storage, parking"
