@@ -52,6 +52,11 @@ class Party(metaclass=PoolMeta):
         return Ownership.search(self._portal_ownership_domain(date),
             order=[('resource', 'ASC'), ('id', 'ASC')])
 
+    def portal_projects(self):
+        "The projects where the owner holds a resource today, by id"
+        projects = {o.resource.project for o in self.portal_ownerships()}
+        return sorted(projects, key=lambda p: p.id)
+
     def portal_resource_starts(self):
         "{resource id: start of the owner's ownership (None: always)}"
         Ownership = Pool().get('property.ownership')

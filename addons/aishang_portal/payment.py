@@ -53,14 +53,14 @@ def payment_channels(ctx):
     the channel of each kind that Channel.find would take, when its
     payment method is offered in the project."""
     Channel = ctx.pool.get('property.payment.channel')
-    projects = {o.resource.project for o in ctx.party.portal_ownerships()}
+    projects = ctx.party.portal_projects()
     channels = Channel.search([
             ('company', 'in', list({p.company.id for p in projects})),
             ['OR', ('project', '=', None),
                 ('project', 'in', [p.id for p in projects])],
             ], order=[('id', 'ASC')])
     kinds = {}
-    for project in sorted(projects, key=lambda p: p.id):
+    for project in projects:
         for kind in CHANNELS:
             # the project's own channel wins over the company's (find)
             found = sorted((c for c in channels

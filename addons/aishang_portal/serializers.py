@@ -131,6 +131,8 @@ BILL_SCHEMA = component('Bill', obj({
             'id': integer(),
             'number': string(example='ZD10000042'),
             'resource_id': nullable(integer()),
+            'project_id': integer(description="The project billing it: "
+                "its payment channels take it (GET owner/payment-channels)."),
             'fee_item': REF_SCHEMA,
             'period_start': nullable(date()),
             'period_end': nullable(date()),
@@ -147,12 +149,13 @@ BILL_SCHEMA = component('Bill', obj({
             'payable': boolean(description="Open or partly paid with a "
                 "balance; the oldest-first rule is checked by "
                 "POST owner/bills/check."),
-            }, required=['id', 'number', 'fee_item', 'balance', 'state']))
+            }, required=['id', 'number', 'project_id', 'fee_item', 'balance',
+            'state']))
 
 
 # The columns of a bill the API shows, read without loading whole records:
 # "my bills" is the hottest path of the owner apps
-BILL_FIELDS = ['number', 'resource', 'fee_item', 'fee_item.name',
+BILL_FIELDS = ['number', 'project', 'resource', 'fee_item', 'fee_item.name',
     'period_start', 'period_end', 'due_date', 'amount', 'late_fee',
     'discount', 'paid', 'balance', 'state']
 
@@ -184,6 +187,7 @@ def bill(row, labels, today):
         'id': row['id'],
         'number': row['number'],
         'resource_id': row['resource'],
+        'project_id': row['project'],
         'fee_item': {'id': row['fee_item'],
             'name': row['fee_item.']['name']} if row['fee_item'] else None,
         'period_start': row['period_start'],

@@ -264,8 +264,7 @@ def ticket_detail(ctx, record):
     writes=False)
 def ticket_categories(ctx):
     Category = ctx.pool.get('helpdesk.category')
-    companies = sorted({o.resource.project.company.id
-            for o in ctx.party.portal_ownerships()})
+    companies = sorted({p.company.id for p in ctx.party.portal_projects()})
     domain = [('company', 'in', companies)]
     if ctx.query['kind']:
         domain.append(('kind', '=', ctx.query['kind']))
@@ -298,8 +297,7 @@ LOCATION_KINDS = ['project', 'building', 'unit']
     errors=['not_found'], writes=False)
 def locations(ctx):
     Location = ctx.pool.get('property.location')
-    projects = {o.resource.project.id
-        for o in ctx.party.portal_ownerships()}
+    projects = {p.id for p in ctx.party.portal_projects()}
     if ctx.query['project']:
         if ctx.query['project'] not in projects:
             raise NotFoundError(gettext(

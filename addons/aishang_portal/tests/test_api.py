@@ -428,6 +428,8 @@ class PortalApiTestCase(RouteTestCase):
                 first['late_fee']),
             ('205.85', '0.00', '205.85', '0.00'))
         self.assertEqual((first['state'], first['payable']), ('open', True))
+        self.assertEqual((first['resource_id'], first['project_id']),
+            (self.home_a, self.project))
         self.assertEqual([b['id'] for b in cwf['bills']], [self.bill_cwf])
         self.assertEqual(data['totals'], {'count': 4, 'amount': '767.55',
                 'late_fee': '0.00', 'discount': '0.00', 'paid': '0.00',
