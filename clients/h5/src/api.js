@@ -140,7 +140,7 @@ export async function logout() {
 
 // -- Owner
 export const me = () => get('owner/me')
-export const resources = (options) => get('owner/resources', options)
+export const resources = () => get('owner/resources')
 
 // -- Bills (O2)
 export const bills = (query = { state: 'open' }) => get('owner/bills', { query })

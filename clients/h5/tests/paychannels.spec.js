@@ -10,13 +10,10 @@ import PayPage from '../src/pages/PayPage.vue'
 const TOKEN = 'cb04aa8a8d0f6142e2b0700e4bd235927d81b27698c20cd9d1dc151dc3f1babc'
 const CUIHU = { id: 358, name: '翠湖花园' }
 const LANTING = { id: 359, name: '兰亭苑' }
-const RESOURCES = { resources: [
-  { id: 262, name: '翠湖花园 2-1-301', project: CUIHU },
-  { id: 301, name: '兰亭苑 5-2-1101', project: LANTING },
-] }
-const bill = (id, resourceId) => ({ id, number: `ZD10000${id}`, resource_id: resourceId, fee_item: { id: 181, name: '物业费' },
+const bill = (id, project, resourceId = null) => ({ id, number: `ZD10000${id}`, project_id: project.id,
+  resource_id: resourceId, fee_item: { id: 181, name: '物业费' },
   period_start: '2026-01-01', period_end: '2026-01-31', balance: '205.85' })
-const CHECK = { bills: [bill(485, 262), bill(486, 262)], total: '411.70', currency: 'CNY' }
+const CHECK = { bills: [bill(485, CUIHU, 262), bill(486, CUIHU, 262)], total: '411.70', currency: 'CNY' }
 // the company's channels: sandbox and alipay in both projects, unionpay only
 // in 兰亭苑, wechat (the mini-program's) everywhere
 const SERVER = { channels: [
@@ -44,7 +41,6 @@ describe('pay page: channels of the server', () => {
     const fetch = fakeFetch({
       'POST owner/bills/check': CHECK,
       'GET owner/payment-channels': SERVER,
-      'GET owner/resources': RESOURCES,
       'POST owner/payments': [409, { error: { code: 'payment_refused', message: '支付渠道暂不可用。' } }],
     })
     vi.stubGlobal('fetch', fetch)
@@ -64,11 +60,10 @@ describe('pay page: channels of the server', () => {
     wrapper.unmount()
   })
 
-  it('bills of a project not known on the client: the channels of any of the owner projects', async () => {
+  it('bills of another project: the channels of that project', async () => {
     vi.stubGlobal('fetch', fakeFetch({
-      'POST owner/bills/check': { bills: [bill(490, null)], total: '50.00', currency: 'CNY' },
+      'POST owner/bills/check': { bills: [bill(490, LANTING)], total: '50.00', currency: 'CNY' },
       'GET owner/payment-channels': SERVER,
-      'GET owner/resources': RESOURCES,
     }))
     const { wrapper } = await mountPage(PayPage, { path: '/pay?bills=490' })
     expect(offered(wrapper)).toEqual([['sandbox', '演示支付'], ['alipay', '支付宝（翠湖物业）'], ['unionpay', '云闪付']])
@@ -79,7 +74,6 @@ describe('pay page: channels of the server', () => {
     vi.stubGlobal('fetch', fakeFetch({
       'POST owner/bills/check': CHECK,
       'GET owner/payment-channels': { channels: [SERVER.channels[0], SERVER.channels[2]] },
-      'GET owner/resources': RESOURCES,
     }))
     const { wrapper } = await mountPage(PayPage, { path: '/pay?bills=485,486' })
     expect(wrapper.find('[data-test="total"]').text()).toBe('¥411.70')
@@ -90,7 +84,7 @@ describe('pay page: channels of the server', () => {
   })
 
   it('online payment not activated (404): the same message', async () => {
-    vi.stubGlobal('fetch', fakeFetch({ 'POST owner/bills/check': CHECK, 'GET owner/resources': RESOURCES }))
+    vi.stubGlobal('fetch', fakeFetch({ 'POST owner/bills/check': CHECK }))
     const { wrapper } = await mountPage(PayPage, { path: '/pay?bills=485,486' })
     expect(wrapper.find('[data-test="no-channel"]').text()).toBe('本小区暂未开通在线支付，请到物业服务中心缴费')
     expect(wrapper.find('button.confirm').exists()).toBe(false)
@@ -101,7 +95,6 @@ describe('pay page: channels of the server', () => {
     let calls = 0
     vi.stubGlobal('fetch', fakeFetch({
       'POST owner/bills/check': CHECK,
-      'GET owner/resources': RESOURCES,
       'GET owner/payment-channels': () => (++calls === 1 ? [503, { error: { code: 'unavailable', message: '服务暂时不可用' } }] : [200, SERVER]),
     }))
     const { wrapper } = await mountPage(PayPage, { path: '/pay?bills=485,486' })
@@ -128,9 +121,8 @@ describe('offeredChannels and billProjects', () => {
       .toEqual([{ kind: 'unionpay', label: '银联云闪付' }])
   })
 
-  it('the projects of bills: their own, else their resource among the owner resources', () => {
-    expect(billProjects([bill(1, 262), bill(2, 301), bill(3, 262)], RESOURCES.resources)).toEqual([358, 359])
-    expect(billProjects([bill(1, 999), bill(2, null)], RESOURCES.resources)).toEqual([])
-    expect(billProjects([{ id: 4, project: { id: 400 } }], [])).toEqual([400])
+  it('the projects of bills, each once', () => {
+    expect(billProjects([bill(1, CUIHU, 262), bill(2, LANTING, 301), bill(3, CUIHU)])).toEqual([358, 359])
+    expect(billProjects([])).toEqual([])
   })
 })

@@ -1,5 +1,4 @@
 const { mockWx, loadPage, flush, text, tapButton } = require('./helpers');
-const { RESOURCE } = require('./fixtures');
 
 const ORDER = {
   id: 12, out_trade_no: 'PAY000000012', state: 'pending', state_string: '待支付', channel: 'wechat',
@@ -11,8 +10,8 @@ const PARAMETERS = {
 };
 const CHECK = {
   bills: [
-    { id: 485, number: 'ZD10000485', resource_id: 262, fee_item: { id: 181, name: '物业费' }, period_start: '2026-01-01', period_end: '2026-01-31', balance: '205.85' },
-    { id: 486, number: 'ZD10000486', resource_id: 262, fee_item: { id: 181, name: '物业费' }, period_start: '2026-02-01', period_end: '2026-02-28', balance: '205.85' },
+    { id: 485, number: 'ZD10000485', project_id: 358, resource_id: 262, fee_item: { id: 181, name: '物业费' }, period_start: '2026-01-01', period_end: '2026-01-31', balance: '205.85' },
+    { id: 486, number: 'ZD10000486', project_id: 358, resource_id: 262, fee_item: { id: 181, name: '物业费' }, period_start: '2026-02-01', period_end: '2026-02-28', balance: '205.85' },
   ],
   total: '411.70',
   currency: 'CNY',
@@ -25,9 +24,7 @@ beforeEach(() => {
   config.payPollAttempts = 5;
 });
 
-// Resource 262 is in project 358 (RESOURCE); 400 is another project of the
-// owner (江南苑).
-const OTHER = Object.assign({}, RESOURCE, { id: 300, name: '江南苑 1-101', project: { id: 400, name: '江南苑' } });
+// The bills are of project 358; 400 is another project of the owner (江南苑).
 const channels = (...list) => ({ channels: list });
 const WECHAT_358 = { kind: 'wechat', name: '微信支付', project_ids: [358] };
 const NO_WECHAT = '本小区暂未开通微信支付，请到物业服务中心缴费';
@@ -36,7 +33,6 @@ async function openPage(routes, wxOverrides) {
   const wx = mockWx(Object.assign({
     'POST owner/bills/check': CHECK,
     'GET owner/payment-channels': channels(WECHAT_358),
-    'GET owner/resources': { resources: [RESOURCE, OTHER] },
   }, routes), { wx: wxOverrides });
   const page = loadPage('pay');
   await page.instance.onLoad({ ids: '485,486' });
@@ -137,16 +133,18 @@ describe('pay page', () => {
     expect(page.querySelector('.pay-btn')).toBeFalsy();
   });
 
-  test('bills whose project is unknown here: WeChat Pay in any project of the owner is enough', async () => {
+  test('a charge of another project (no resource): WeChat Pay of that project, from the bill alone', async () => {
     const charge = Object.assign({}, CHECK, {
-      bills: [Object.assign({}, CHECK.bills[0], { id: 495, resource_id: null, fee_item: { id: 190, name: '临时费用' } })],
+      bills: [Object.assign({}, CHECK.bills[0], {
+        id: 495, project_id: 400, resource_id: null, fee_item: { id: 190, name: '临时费用' },
+      })],
       total: '50.00',
     });
     const { wx, page } = await openPage({
       'POST owner/bills/check': charge,
       'GET owner/payment-channels': channels({ kind: 'wechat', name: '微信支付', project_ids: [400] }),
     });
-    expect(wx.request.last('GET owner/resources')).toBeTruthy();
+    expect(wx.request.last('GET owner/resources')).toBeUndefined();
     expect(page.data.channel).toBe('ready');
     expect(text(page, '.pay-btn')).toContain('微信支付 ¥50.00');
   });
@@ -180,20 +178,17 @@ describe('pay page', () => {
 
 describe('domains/payments/channels', () => {
   const { offers } = require('../miniprogram/domains/payments/channels');
-  const resources = [RESOURCE, OTHER];
   const list = [{ kind: 'wechat', project_ids: [358] }, { kind: 'alipay', project_ids: [358, 400] }];
 
   test('every bill\'s project must be listed for the kind', () => {
-    expect(offers(list, 'wechat', [{ resource_id: 262 }], resources)).toBe(true);
-    expect(offers(list, 'wechat', [{ resource_id: 262 }, { resource_id: 300 }], resources)).toBe(false);
-    expect(offers(list, 'alipay', [{ resource_id: 262 }, { resource_id: 300 }], resources)).toBe(true);
-    expect(offers(list, 'unionpay', [{ resource_id: 262 }], resources)).toBe(false);
+    expect(offers(list, 'wechat', [{ project_id: 358 }])).toBe(true);
+    expect(offers(list, 'wechat', [{ project_id: 358 }, { project_id: 400 }])).toBe(false);
+    expect(offers(list, 'alipay', [{ project_id: 358 }, { project_id: 400 }])).toBe(true);
+    expect(offers(list, 'unionpay', [{ project_id: 358 }])).toBe(false);
   });
 
-  test('unknown project (no resource, a resource no longer held, no resources read): any project', () => {
-    expect(offers(list, 'wechat', [{ resource_id: null }, { resource_id: 999 }], resources)).toBe(true);
-    expect(offers(list, 'wechat', [{ resource_id: 262 }], [])).toBe(true);
-    expect(offers([{ kind: 'wechat', project_ids: [] }], 'wechat', [{ resource_id: null }], resources)).toBe(false);
-    expect(offers([], 'wechat', [], resources)).toBe(false);
+  test('a channel in no project takes nothing', () => {
+    expect(offers([{ kind: 'wechat', project_ids: [] }], 'wechat', [{ project_id: 358 }])).toBe(false);
+    expect(offers([], 'wechat', [])).toBe(false);
   });
 });

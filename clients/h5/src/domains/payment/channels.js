@@ -61,18 +61,9 @@ export async function waitForOrder(fetchOrder, { interval = 1500, timeout = 1200
   }
 }
 
-// The projects of the bills being paid, where the client knows them: a
-// bill's own `project`, else the project of its resource among the owner's
-// resources (GET owner/resources). A bill of neither adds no project.
-export function billProjects(bills, resources = []) {
-  const projectOf = new Map()
-  for (const r of resources || []) if (r.project?.id) projectOf.set(r.id, r.project.id)
-  const projects = new Set()
-  for (const b of bills || []) {
-    const id = b.project?.id ?? projectOf.get(b.resource_id ?? b.resource?.id)
-    if (id) projects.add(id)
-  }
-  return [...projects]
+// The projects of the bills being paid (each bill says its project_id)
+export function billProjects(bills) {
+  return [...new Set((bills || []).map((b) => b.project_id).filter(Boolean))]
 }
 
 // The channels to offer: those of the build-time list (VITE_PAY_CHANNELS,

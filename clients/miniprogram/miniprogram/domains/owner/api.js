@@ -7,5 +7,5 @@ module.exports = {
   verifySms: (phone, code) => api.post('owner/verify/sms', { phone, code }, { noRedirect: true }),
   logout: () => api.post('owner/logout', undefined, { silent: true, noRedirect: true }),
   me: () => api.get('owner/me'),
-  resources: (options) => api.get('owner/resources', undefined, options),
+  resources: () => api.get('owner/resources'),
 };

@@ -5,22 +5,16 @@
 // WeChat Pay is offered only when GET owner/payment-channels lists `wechat`
 // for the projects of the bills (domains/payments/channels.js).
 const billingApi = require('../../domains/billing/api');
-const ownerApi = require('../../domains/owner/api');
 const paymentsApi = require('../../domains/payments/api');
 const { offers } = require('../../domains/payments/channels');
 const { pollOrder } = require('../../domains/payments/poll');
 const config = require('../../config');
 const wxp = require('../../utils/wx');
 
-// The owner's channels and resources: {channels, resources}, or {error}
-// when the channels cannot be read (the resources only help: without them
-// the projects of the bills are unknown).
+// The owner's channels: {channels}, or {error} when they cannot be read
 function channelInfo() {
-  return Promise.all([
-    paymentsApi.channels(),
-    ownerApi.resources({ silent: true }).then((answer) => answer.resources, () => []),
-  ]).then(
-    ([answer, resources]) => ({ channels: answer.channels, resources }),
+  return paymentsApi.channels().then(
+    (answer) => ({ channels: answer.channels }),
     (error) => ({ error }),
   );
 }
@@ -56,7 +50,7 @@ Component({
     applyChannel(bills, info) {
       let channel;
       if (info.error) channel = info.error.status === 404 ? 'unavailable' : 'failed';
-      else channel = offers(info.channels, 'wechat', bills, info.resources) ? 'ready' : 'unavailable';
+      else channel = offers(info.channels, 'wechat', bills) ? 'ready' : 'unavailable';
       this.setData({ channel });
     },
 
